@@ -1,0 +1,81 @@
+/**
+ * The command line: parses flags and calls library functions. The only place where errors
+ * become exit codes.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { C360Error, ConfigError, ExitCode, messageOf } from "./errors.js";
+import { createLogger } from "./logger.js";
+import { toolVersion } from "./version.js";
+import { settingFlags } from "./commands/context.js";
+import { registerDemo } from "./commands/demo.js";
+import { registerInit } from "./commands/init.js";
+import { registerNeo4j } from "./commands/neo4j.js";
+import { registerSample } from "./commands/sample.js";
+
+export function buildProgram(): Command {
+  const program = new Command("c360")
+    .version(toolVersion, "-V, --version", "print the c360 version")
+    .description(
+      "c360 turns siloed PostgreSQL databases into one Neo4j Customer 360 graph, driven by the metadata in a " +
+        "control database. Settings come from .env, the environment and these flags (flags win); passwords " +
+        "only from .env or the environment.",
+    )
+    .option("--env-file <path>", "read settings from this file instead of ./.env")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  for (const { flag, description, name } of settingFlags()) {
+    program.addOption(new Option(`${flag} <value>`, `${description} (${name})`));
+  }
+
+  registerDemo(program);
+  registerInit(program);
+  registerSample(program);
+  registerNeo4j(program);
+
+  program.addHelpText(
+    "after",
+    "\nExamples:\n  $ npx c360 demo            # everything on local defaults\n  $ c360 init && c360 sample load\n\nExit codes: see the README.",
+  );
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
+
+/** Prints an error for a person (or a log collector) and returns the exit code it maps to. */
+export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version "errors" are how commander says it printed what was asked for.
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.exitCode === 0
+    ) {
+      return ExitCode.ok;
+    }
+    if (error.code === "commander.help") return ExitCode.ok;
+    return ExitCode.usage; // commander has already printed the message
+  }
+  const logger = createLogger();
+  if (error instanceof C360Error) {
+    const problems = error instanceof ConfigError ? error.problems : undefined;
+    logger.error({ exitCode: error.exitCode, hint: error.hint, problems }, error.message);
+    return error.exitCode;
+  }
+  logger.error(
+    { exitCode: ExitCode.internal, stack: error instanceof Error ? error.stack : undefined },
+    `unexpected error (a bug in c360, please report it): ${messageOf(error)}`,
+  );
+  return ExitCode.internal;
+}

@@ -1,0 +1,218 @@
+/**
+ * Configuration: defaults, then a `.env` file, then the environment, then command-line flags
+ * (flags win). Everything is validated by one strict zod schema and every problem is reported
+ * at once, so a user fixes their setup in one pass instead of one error per run.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+/** Every setting c360 reads, by its environment name. The order is the order of the docs. */
+export const settings = {
+  ETL_DB_HOST: { flag: "--db-host", description: "Control database host", default: "localhost" },
+  ETL_DB_PORT: { flag: "--db-port", description: "Control database port", default: "5432" },
+  ETL_DB_NAME: { flag: "--db-name", description: "Control database name", default: "etl_control_db" },
+  ETL_DB_USER: { flag: "--db-user", description: "Control database user", default: "postgres" },
+  ETL_DB_PASSWORD: { flag: undefined, description: "Control database password (empty: none)", default: "" },
+  NEO4J_URI: {
+    flag: "--neo4j-uri",
+    description: "Neo4j Bolt URI (neo4j://, neo4j+s://, bolt://, bolt+s://, ...)",
+    default: "bolt://127.0.0.1:7687",
+  },
+  NEO4J_USERNAME: { flag: "--neo4j-username", description: "Neo4j user", default: "neo4j" },
+  NEO4J_PASSWORD: { flag: undefined, description: "Neo4j password (empty: no auth)", default: "" },
+  NEO4J_DATABASE: { flag: "--neo4j-database", description: "Neo4j database name", default: "neo4j" },
+  C360_LOG_LEVEL: {
+    flag: "--log-level",
+    description: "Log level: fatal, error, warn, info, debug, trace, silent",
+    default: "info",
+  },
+} as const satisfies Record<string, { flag: string | undefined; description: string; default: string }>;
+
+export type SettingName = keyof typeof settings;
+
+const settingNames = Object.keys(settings) as SettingName[];
+
+/** Variables in a `.env` file with one of these prefixes must be ours: a typo is an error. */
+const ownedPrefixes = ["ETL_DB_", "NEO4J_", "C360_"];
+
+const neo4jSchemes = ["neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"];
+
+const nonEmpty = z.string().trim().min(1, "must not be empty");
+
+const configSchema = z
+  .object({
+    ETL_DB_HOST: nonEmpty,
+    ETL_DB_PORT: z.coerce
+      .number({ error: "must be a port number" })
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 65535")
+      .max(65535, "must be between 1 and 65535"),
+    ETL_DB_NAME: nonEmpty.max(63, "PostgreSQL database names have at most 63 bytes"),
+    ETL_DB_USER: nonEmpty,
+    ETL_DB_PASSWORD: z.string(),
+    NEO4J_URI: z.string().superRefine((value, ctx) => {
+      const scheme = /^([a-z0-9+.-]+):\/\/[^/\s]+/i.exec(value)?.[1]?.toLowerCase();
+      if (scheme === undefined) {
+        ctx.addIssue({ code: "custom", message: `"${value}" is not a URI like bolt://host:7687` });
+      } else if (!neo4jSchemes.includes(scheme)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `scheme "${scheme}" is not one of ${neo4jSchemes.join(", ")}`,
+        });
+      }
+    }),
+    NEO4J_USERNAME: nonEmpty,
+    NEO4J_PASSWORD: z.string(),
+    NEO4J_DATABASE: nonEmpty,
+    C360_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
+    }),
+  })
+  .strict();
+
+export interface PostgresTarget {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  /** Undefined when no password is configured (trust or peer authentication). */
+  password: string | undefined;
+}
+
+export interface Neo4jTarget {
+  uri: string;
+  username: string;
+  password: string | undefined;
+  database: string;
+}
+
+export type LogLevel = z.infer<typeof configSchema>["C360_LOG_LEVEL"];
+
+export interface Config {
+  controlDb: PostgresTarget;
+  neo4j: Neo4jTarget;
+  logLevel: LogLevel;
+  /** The `.env` file that was read, if any. */
+  envFile: string | undefined;
+}
+
+export interface ConfigSources {
+  /** The process environment (or a test's stand-in). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Values given as command-line flags, keyed by setting name. */
+  flags?: Partial<Record<SettingName, string | undefined>>;
+  /** An explicit `.env` path (must exist); default: `.env` in `cwd` if present. */
+  envFile?: string | undefined;
+  cwd?: string;
+}
+
+export function loadConfig(sources: ConfigSources): Config {
+  const problems: string[] = [];
+  const cwd = sources.cwd ?? process.cwd();
+
+  let envFile: string | undefined;
+  let fileValues: Record<string, string> = {};
+  if (sources.envFile !== undefined) {
+    envFile = path.resolve(cwd, sources.envFile);
+    if (!existsSync(envFile)) {
+      problems.push(`env file ${envFile} does not exist (given with --env-file)`);
+      envFile = undefined;
+    }
+  } else if (existsSync(path.join(cwd, ".env"))) {
+    envFile = path.join(cwd, ".env");
+  }
+  if (envFile !== undefined) {
+    fileValues = parseDotenv(readFileSync(envFile));
+  }
+
+  // Known settings in precedence order; unknown variables of ours from the .env file stay in
+  // so that the strict schema names them (a misspelt NEO4J_PASWORD must not pass silently).
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fileValues)) {
+    if (ownedPrefixes.some((prefix) => key.startsWith(prefix))) raw[key] = value;
+  }
+  for (const name of settingNames) {
+    const value = sources.flags?.[name] ?? sources.env[name] ?? fileValues[name] ?? settings[name].default;
+    raw[name] = value;
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          problems.push(`${key} (in ${envFile ?? ".env"}) is not a c360 setting${suggest(key)}`);
+        }
+      } else {
+        const name = String(issue.path[0]) as SettingName;
+        problems.push(`${name}${describeOrigin(name, sources, fileValues, envFile)}: ${issue.message}`);
+      }
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(problems, {
+      hint: "Fix the values above in .env, the environment or the flags; .env.example documents each setting.",
+    });
+  }
+
+  const c = parsed.data;
+  return {
+    controlDb: {
+      host: c.ETL_DB_HOST,
+      port: c.ETL_DB_PORT,
+      database: c.ETL_DB_NAME,
+      user: c.ETL_DB_USER,
+      password: c.ETL_DB_PASSWORD === "" ? undefined : c.ETL_DB_PASSWORD,
+    },
+    neo4j: {
+      uri: c.NEO4J_URI,
+      username: c.NEO4J_USERNAME,
+      password: c.NEO4J_PASSWORD === "" ? undefined : c.NEO4J_PASSWORD,
+      database: c.NEO4J_DATABASE,
+    },
+    logLevel: c.C360_LOG_LEVEL,
+    envFile,
+  };
+}
+
+function describeOrigin(
+  name: SettingName,
+  sources: ConfigSources,
+  fileValues: Record<string, string>,
+  envFile: string | undefined,
+): string {
+  const flag = settings[name].flag;
+  if (sources.flags?.[name] !== undefined && flag !== undefined) return ` (from ${flag})`;
+  if (sources.env[name] !== undefined) return " (from the environment)";
+  if (fileValues[name] !== undefined) return ` (from ${envFile ?? ".env"})`;
+  return " (default)";
+}
+
+function suggest(key: string): string {
+  let best: SettingName | undefined;
+  let bestDistance = Infinity;
+  for (const name of settingNames) {
+    const distance = editDistance(key, name);
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= 3 ? `; did you mean ${best}?` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

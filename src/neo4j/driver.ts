@@ -1,0 +1,41 @@
+/**
+ * Connections to the target Neo4j. Every driver is opened by `withDriver` and closed in `finally`.
+ */
+import neo4j, { type Driver } from "neo4j-driver";
+import type { Neo4jTarget } from "../config.js";
+import { TargetError, messageOf } from "../errors.js";
+
+export function createDriver(target: Neo4jTarget, options: { connectTimeoutMs?: number } = {}): Driver {
+  // Without a password, no auth token at all (the local engine runs without authentication).
+  const auth = target.password === undefined ? undefined : neo4j.auth.basic(target.username, target.password);
+  return neo4j.driver(target.uri, auth, {
+    // Integers come back as BigInt: exact beyond 2^53, never silently rounded.
+    useBigInt: true,
+    connectionTimeout: options.connectTimeoutMs ?? 15_000,
+    userAgent: "c360",
+  });
+}
+
+/** Opens a driver, proves the server answers, runs `work`, and always closes the driver. */
+export async function withDriver<T>(target: Neo4jTarget, work: (driver: Driver) => Promise<T>): Promise<T> {
+  const driver = createDriver(target);
+  try {
+    try {
+      await driver.verifyConnectivity({ database: target.database });
+    } catch (error) {
+      throw new TargetError(`cannot connect to Neo4j at ${target.uri}: ${messageOf(error)}`, {
+        cause: error,
+        hint: "Check NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD, or start the local engine with `c360 neo4j`.",
+      });
+    }
+    return await work(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+/** The server's version string, e.g. "Neo4j/5.26.19". */
+export async function serverVersion(driver: Driver, database: string): Promise<string> {
+  const info = await driver.getServerInfo({ database });
+  return info.agent ?? "unknown";
+}

@@ -1,0 +1,91 @@
+/**
+ * Opening and always closing PostgreSQL connections. Every connection c360 makes goes through
+ * `withClient`, which ends it in `finally`, so no code path can leak one.
+ */
+import pg from "pg";
+import type { PostgresTarget } from "../config.js";
+import type { C360Error } from "../errors.js";
+import { messageOf } from "../errors.js";
+
+export type PgClient = pg.Client;
+
+export interface ConnectOptions {
+  connectTimeoutMs?: number;
+  /** Shown in pg_stat_activity, so a DBA can tell which connections are c360's. */
+  applicationName?: string;
+}
+
+/** Builds the error to throw when a target cannot be reached; callers pick the error type. */
+export type ConnectErrorFactory = (message: string, cause: unknown) => C360Error;
+
+export function describeTarget(target: PostgresTarget): string {
+  return `${target.user}@${target.host}:${target.port}/${target.database}`;
+}
+
+export async function connect(
+  target: PostgresTarget,
+  onError: ConnectErrorFactory,
+  options: ConnectOptions = {},
+): Promise<PgClient> {
+  const client = new pg.Client({
+    host: target.host,
+    port: target.port,
+    database: target.database,
+    user: target.user,
+    password: target.password,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: options.applicationName ?? "c360",
+  });
+  // An idle connection that breaks emits 'error'; without a listener that would crash the process.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw onError(`cannot connect to PostgreSQL at ${describeTarget(target)}: ${messageOf(error)}`, error);
+  }
+  return client;
+}
+
+export async function withClient<T>(
+  target: PostgresTarget,
+  onError: ConnectErrorFactory,
+  work: (client: PgClient) => Promise<T>,
+  options: ConnectOptions = {},
+): Promise<T> {
+  const client = await connect(target, onError, options);
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Runs `work` in a transaction; rolls back (only if it began) when `work` throws. */
+export async function inTransaction<T>(client: PgClient, work: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const result = await work();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Quotes a PostgreSQL identifier: the only way c360 puts a name into SQL text. */
+export function quoteIdent(name: string): string {
+  if (name.includes("\0")) throw new Error(`identifier contains a NUL character: ${JSON.stringify(name)}`);
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The same server, another database (for CREATE/DROP DATABASE, which need one to stand in). */
+export function onDatabase(target: PostgresTarget, database: string): PostgresTarget {
+  return { ...target, database };
+}
+
+export async function databaseExists(client: PgClient, database: string): Promise<boolean> {
+  const result = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+  return result.rowCount === 1;
+}
