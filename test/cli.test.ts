@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ExitCode } from "../src/errors.js";
+import { toolVersion } from "../src/version.js";
+import { runCli } from "./helpers/cli.js";
+
+const commands = ["demo", "init", "sample load", "neo4j"];
+
+describe("command line", () => {
+  it("--help lists every command with a one-line description", async () => {
+    const result = await runCli(["--help"]);
+    assert.equal(result.code, 0);
+    for (const name of ["demo", "init", "sample", "neo4j"]) {
+      assert.match(result.stdout, new RegExp(`^  ${name}\\b.*\\S.*$`, "m"), `${name} missing from --help`);
+    }
+    assert.match(result.stdout, /--db-host/);
+    assert.doesNotMatch(result.stdout, /--.*password/i, "passwords are never flags");
+  });
+
+  it("--version prints the package version", async () => {
+    const result = await runCli(["--version"]);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.trim(), toolVersion);
+  });
+
+  for (const command of commands) {
+    it(`${command} --help shows an example`, async () => {
+      const result = await runCli([...command.split(" "), "--help"]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Examples?:\n\s+\$ (npx )?c360 /);
+    });
+  }
+
+  it("an unknown command or option is a usage error", async () => {
+    const unknownCommand = await runCli(["frobnicate"]);
+    assert.equal(unknownCommand.code, ExitCode.usage);
+    assert.match(unknownCommand.stderr, /unknown command 'frobnicate'/);
+    const unknownOption = await runCli(["init", "--no-such-flag"]);
+    assert.equal(unknownOption.code, ExitCode.usage);
+    assert.match(unknownOption.stderr, /unknown option '--no-such-flag'/);
+  });
+});

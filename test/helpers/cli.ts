@@ -1,0 +1,63 @@
+/**
+ * Runs the real CLI (bin/c360.js) as a child process, the way users and cron do.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { projectRoot } from "../../src/version.js";
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  /** Default: a fresh empty directory, so no developer's .env leaks into a test. */
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Settings that must not leak from the developer's shell into a test's CLI run. */
+const settingPrefixes = ["ETL_DB_", "NEO4J_", "C360_"];
+
+export function emptyDir(): string {
+  return mkdtempSync(path.join(tmpdir(), "c360-test-"));
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !settingPrefixes.some((prefix) => key.startsWith(prefix))) env[key] = value;
+  }
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value !== undefined) env[key] = value;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(projectRoot, "bin", "c360.js"), ...args], {
+      cwd: options.cwd ?? emptyDir(),
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The JSON log lines a non-interactive run wrote to stderr. */
+export function logLines(stderr: string): Array<Record<string, unknown>> {
+  return stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}

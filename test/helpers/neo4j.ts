@@ -1,0 +1,40 @@
+/**
+ * The test run's real Neo4j, started once by test/run-tests.ts and shared by every suite
+ * (suites run one at a time, each starting from an empty graph).
+ */
+import type { Driver } from "neo4j-driver";
+import type { Neo4jTarget } from "../../src/config.js";
+import { createDriver } from "../../src/neo4j/driver.js";
+
+export function testNeo4j(): Neo4jTarget {
+  const uri = process.env.C360_TEST_NEO4J_URI;
+  if (uri === undefined) {
+    throw new Error("C360_TEST_NEO4J_URI is not set: run the tests with `npm test`, which starts Neo4j");
+  }
+  return { uri, username: "neo4j", password: undefined, database: "neo4j" };
+}
+
+export function testDriver(): Driver {
+  return createDriver(testNeo4j());
+}
+
+/** Empties the graph, its constraints and its indexes. */
+export async function cleanGraph(driver: Driver): Promise<void> {
+  // CALL { } IN TRANSACTIONS needs an auto-commit transaction: session.run, not executeQuery.
+  const session = driver.session({ database: "neo4j" });
+  try {
+    await session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS");
+  } finally {
+    await session.close();
+  }
+  const constraints = await driver.executeQuery("SHOW CONSTRAINTS YIELD name RETURN name");
+  for (const record of constraints.records) {
+    await driver.executeQuery(`DROP CONSTRAINT \`${String(record.get("name")).replaceAll("`", "``")}\``);
+  }
+  const indexes = await driver.executeQuery(
+    "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name",
+  );
+  for (const record of indexes.records) {
+    await driver.executeQuery(`DROP INDEX \`${String(record.get("name")).replaceAll("`", "``")}\``);
+  }
+}
