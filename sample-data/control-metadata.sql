@@ -9,17 +9,18 @@ FROM "source_databases" WHERE "source_name" = 'profiles_db';
 INSERT INTO "node_label_mappings" ("source_id", "table_name", "node_label", "is_active", "description")
 SELECT s."source_id", m.table_name, m.node_label, true, m.description
 FROM (VALUES
-  ('profiles_db', 'accounts', 'Account', 'A customer account'),
-  ('profiles_db', 'plans', 'Plan', 'A subscription plan'),
-  ('profiles_db', 'payment_methods', 'PaymentMethod', 'A card on file'),
-  ('profiles_db', 'subscriptions', 'Subscription', 'An account''s subscription to a plan'),
-  ('streaming_db', 'media_content', 'Media', 'A title in the catalogue'),
-  ('streaming_db', 'play_events', 'PlayEvent', 'One play/stop event from a device'),
-  ('support_db', 'tickets', 'Ticket', 'A support ticket'),
-  ('support_db', 'ticket_tags', 'Tag', 'A ticket tag'),
-  ('support_db', 'ticket_tag_link', 'TicketTagLink', 'Junction rows between tickets and tags')
-) AS m (source_name, table_name, node_label, description)
-JOIN "source_databases" s ON s."source_name" = m.source_name;
+  (1, 'profiles_db', 'accounts', 'Account', 'A customer account'),
+  (2, 'profiles_db', 'plans', 'Plan', 'A subscription plan'),
+  (3, 'profiles_db', 'payment_methods', 'PaymentMethod', 'A card on file'),
+  (4, 'profiles_db', 'subscriptions', 'Subscription', 'An account''s subscription to a plan'),
+  (5, 'streaming_db', 'media_content', 'Media', 'A title in the catalogue'),
+  (6, 'streaming_db', 'play_events', 'PlayEvent', 'One play/stop event from a device'),
+  (7, 'support_db', 'tickets', 'Ticket', 'A support ticket'),
+  (8, 'support_db', 'ticket_tags', 'Tag', 'A ticket tag'),
+  (9, 'support_db', 'ticket_tag_link', 'TicketTagLink', 'Junction rows between tickets and tags')
+) AS m (position, source_name, table_name, node_label, description)
+JOIN "source_databases" s ON s."source_name" = m.source_name
+ORDER BY m.position;
 
 INSERT INTO "relationship_mappings"
   ("source_db", "relationship_type", "from_label", "to_label", "join_condition", "junction_table", "junction_label",

@@ -3,11 +3,12 @@
  * become exit codes.
  */
 import { Command, CommanderError, Option } from "commander";
-import { C360Error, ConfigError, ExitCode, messageOf } from "./errors.js";
+import { C360Error, ConfigError, ExitCode, MetadataError, messageOf } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { toolVersion } from "./version.js";
 import { settingFlags } from "./commands/context.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerGenerate } from "./commands/generate.js";
 import { registerInit } from "./commands/init.js";
 import { registerNeo4j } from "./commands/neo4j.js";
 import { registerSample } from "./commands/sample.js";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
 
   registerDemo(program);
   registerInit(program);
+  registerGenerate(program);
   registerSample(program);
   registerNeo4j(program);
 
@@ -69,7 +71,8 @@ export function reportError(error: unknown): number {
   }
   const logger = createLogger();
   if (error instanceof C360Error) {
-    const problems = error instanceof ConfigError ? error.problems : undefined;
+    const problems =
+      error instanceof ConfigError || error instanceof MetadataError ? error.problems : undefined;
     logger.error({ exitCode: error.exitCode, hint: error.hint, problems }, error.message);
     return error.exitCode;
   }

@@ -68,6 +68,25 @@ export class ConfigError extends C360Error {
   }
 }
 
+/** Control-database metadata that cannot be exported, reported all at once, each naming its row. */
+export class MetadataError extends C360Error {
+  readonly problems: readonly string[];
+
+  constructor(
+    problems: readonly string[],
+    exitCode: ExitCodeValue = ExitCode.config,
+    options: C360ErrorOptions = {},
+  ) {
+    super(
+      `Invalid control metadata (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+      exitCode,
+      options,
+    );
+    this.problems = problems;
+  }
+}
+
 export class ControlDbError extends C360Error {
   constructor(message: string, options: C360ErrorOptions = {}) {
     super(message, ExitCode.controlDb, options);

@@ -1,0 +1,110 @@
+/**
+ * `c360 generate`: write the Cypher script (or, with --dry-run, print the plan).
+ */
+import path from "node:path";
+import type { Command } from "commander";
+import { cypherTypeName } from "../metadata/types.js";
+import type { ExportPlan, TablePlan } from "../metadata/plan.js";
+import { defaultBatchSize, dryRun, generate, type GenerateProgress } from "../generate/generate.js";
+import type { Logger } from "../logger.js";
+import { contextFrom } from "./context.js";
+
+export function formatPlan(plan: ExportPlan): string {
+  const lines: string[] = [];
+  for (const table of plan.tables) {
+    lines.push(
+      `:${table.label}  <-  ${table.source.sourceName}.${table.table}  (key: ${table.keyColumns.join(", ")})`,
+    );
+    for (const column of table.columns) {
+      lines.push(`    ${column.name}  ${column.pgType} -> ${cypherTypeName(column.kind)}`);
+    }
+    for (const excluded of table.excluded) {
+      lines.push(`    ${excluded.column}  EXCLUDED (${excluded.reason ?? "no reason given"})`);
+    }
+  }
+  lines.push("");
+  for (const r of plan.relationships) {
+    const on =
+      r.direct !== undefined
+        ? r.direct.map((p) => `from.${p.from} = to.${p.to}`).join(" AND ")
+        : [
+            ...(r.junction?.toFrom ?? []).map((p) => `from.${p.from} = link.${p.junction}`),
+            ...(r.junction?.toTo ?? []).map((p) => `link.${p.junction} = to.${p.to}`),
+          ].join(" AND ") + ` (through :${r.junction?.label})`;
+    lines.push(`${r.executionOrder}. (:${r.fromLabel})-[:${r.type}]->(:${r.toLabel})  on ${on}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Live per-table progress on a terminal; log lines otherwise. */
+export function progressReporter(
+  logger: Logger,
+  stream: NodeJS.WriteStream = process.stderr,
+): GenerateProgress {
+  const name = (table: TablePlan) => `${table.source.sourceName}.${table.table} -> :${table.label}`;
+  if (stream.isTTY !== true) {
+    return {
+      tableStarted: (table, total) => logger.info({ table: name(table), rows: total }, "extracting"),
+      tableProgress: (table, rows, total) => logger.info({ table: name(table), rows, total }, "extracting"),
+      tableFinished: (table, rows, error) =>
+        error === undefined
+          ? logger.info({ table: name(table), rows }, "extracted")
+          : logger.error({ table: name(table), rows, err: error }, "extraction failed"),
+    };
+  }
+  const line = (table: TablePlan, text: string) => stream.write(`\r\x1b[2K  ${name(table)}  ${text}`);
+  return {
+    tableStarted: (table, total) => line(table, `0 / ${total.toLocaleString("en")} rows`),
+    tableProgress: (table, rows, total) =>
+      line(table, `${rows.toLocaleString("en")} / ${total.toLocaleString("en")} rows`),
+    tableFinished: (table, rows, error) =>
+      line(
+        table,
+        error === undefined ? `${rows.toLocaleString("en")} rows\n` : `FAILED after ${rows} rows: ${error}\n`,
+      ),
+  };
+}
+
+export function registerGenerate(program: Command): void {
+  program
+    .command("generate")
+    .summary("extract every mapped table and write one reviewable Cypher script")
+    .description(
+      "Validate the control metadata against the real source catalogs (reporting every problem at once), " +
+        "extract every table with an active label mapping from every active source, and write " +
+        "graph_output_YYYYMMDD_HHMMSS.cypher (UTC) under the output directory; register it in cypher_scripts " +
+        "and log the run in etl_run_logs and etl_table_logs. Prints the script's path on stdout.",
+    )
+    .option("--output-dir <dir>", "where to write the script", "generated")
+    .option("--batch-size <rows>", "rows per node statement", String(defaultBatchSize))
+    .option(
+      "--dry-run",
+      "validate and print the plan (tables, columns, keys, relationships) without extracting",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ c360 generate\n  $ c360 generate --dry-run\n  $ c360 generate --output-dir /srv/c360/scripts --batch-size 5000",
+    )
+    .action(async (options: { outputDir: string; batchSize: string; dryRun?: boolean }, command: Command) => {
+      const { config, logger } = contextFrom(command);
+      const batchSize = Number(options.batchSize);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+        command.error(`--batch-size must be a whole number from 1 to 100000, not ${options.batchSize}`, {
+          exitCode: 2,
+        });
+      }
+      if (options.dryRun === true) {
+        const plan = await dryRun({ controlDb: config.controlDb, logger });
+        process.stdout.write(formatPlan(plan));
+        return;
+      }
+      const result = await generate({
+        controlDb: config.controlDb,
+        outputDir: path.resolve(options.outputDir),
+        batchSize,
+        logger,
+        progress: progressReporter(logger),
+      });
+      process.stdout.write(`${result.script.path}\n`);
+    });
+}

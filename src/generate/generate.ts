@@ -1,0 +1,304 @@
+/**
+ * The generate phase: validate the metadata against the real sources, extract every mapped table,
+ * write one reviewable Cypher script, register it, and keep the audit trail in the control
+ * database. Nothing is registered, and no complete-looking file is left, unless every table made it.
+ */
+import type { PostgresTarget } from "../config.js";
+import { commentText, encodeValue, quoteName } from "../cypher/encode.js";
+import {
+  headerComment,
+  nodeBatchStatement,
+  relationshipStatement,
+  schemaStatements,
+} from "../cypher/statements.js";
+import { C360Error, ControlDbError, ExitCode, MetadataError, SourceError, messageOf } from "../errors.js";
+import { countRows, readTable, type RawRow } from "../extract/extract.js";
+import type { Logger } from "../logger.js";
+import { readSourceCatalogs } from "../metadata/catalog.js";
+import { buildPlan, type ExportPlan, type PlannedSource, type TablePlan } from "../metadata/plan.js";
+import { readControlMetadata } from "../metadata/read.js";
+import { loadMigrations } from "../control/migrate.js";
+import { connect, withClient, type PgClient } from "../postgres/connection.js";
+import { ScriptWriter, type WrittenScript } from "../script/writer.js";
+import { sqlFile } from "../sql-files.js";
+import { toolVersion } from "../version.js";
+
+export const defaultBatchSize = 1000;
+
+export interface GenerateProgress {
+  tableStarted(table: TablePlan, totalRows: number): void;
+  tableProgress(table: TablePlan, rows: number, totalRows: number): void;
+  tableFinished(table: TablePlan, rows: number, error?: string): void;
+}
+
+export interface GenerateOptions {
+  controlDb: PostgresTarget;
+  outputDir: string;
+  batchSize?: number;
+  /** Rows fetched from a cursor at a time. */
+  fetchSize?: number;
+  /** Where source passwords named by db_password_env are looked up. */
+  env?: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  progress?: GenerateProgress;
+  /** The command recorded in etl_run_logs ("generate", or "run" when part of a run). */
+  command?: string;
+  connectTimeoutMs?: number;
+}
+
+export interface GenerateResult {
+  runId: number;
+  scriptId: number;
+  script: WrittenScript;
+  rows: Map<string, number>;
+  plan: ExportPlan;
+}
+
+const controlError = (message: string, cause: unknown) =>
+  new ControlDbError(message, { cause, hint: "Check the ETL_DB_* settings and that PostgreSQL is running." });
+
+/** Refuses to work on a control schema that `c360 init` has not brought up to date. */
+export async function assertSchemaCurrent(client: PgClient): Promise<void> {
+  const expected = loadMigrations().at(-1)?.version ?? 0;
+  let version = -1;
+  try {
+    const result = await client.query<{ version: number }>(
+      sqlFile("control/queries/select-schema-version.sql"),
+    );
+    version = result.rows[0]?.version ?? 0;
+  } catch {
+    version = -1;
+  }
+  if (version < expected) {
+    throw new ControlDbError(
+      version < 0
+        ? "the control database has no c360 schema history"
+        : `the control schema is at version ${version}, c360 needs ${expected}`,
+      { hint: "Run `c360 init` to create or upgrade it (existing rows are kept)." },
+    );
+  }
+}
+
+/** Reads and validates the metadata; throws a MetadataError listing every problem. */
+export async function planExport(
+  client: PgClient,
+  options: Pick<GenerateOptions, "env" | "logger" | "connectTimeoutMs">,
+): Promise<ExportPlan> {
+  await assertSchemaCurrent(client);
+  const metadata = await readControlMetadata(client);
+  const env = options.env ?? process.env;
+  const catalogs = await readSourceCatalogs(metadata, {
+    env,
+    logger: options.logger,
+    connectTimeoutMs: options.connectTimeoutMs,
+  });
+  const result = buildPlan(metadata, catalogs, env);
+  if (!result.ok) {
+    const onlyUnreachable = result.unreachable.length === result.problems.length;
+    throw new MetadataError(result.problems, onlyUnreachable ? ExitCode.source : ExitCode.config, {
+      hint: onlyUnreachable
+        ? "Check the source_databases rows (host, port, user, password) and that the sources are running."
+        : "Fix the rows named above in the control database; nothing was extracted or written.",
+    });
+  }
+  for (const warning of result.plan.warnings) options.logger.warn(warning);
+  return result.plan;
+}
+
+/** One row's map literal, e.g. {`id`: 1, `name`: 'x'}; NULL columns are left out (absent property). */
+function rowLiteral(table: TablePlan, keys: readonly string[], row: RawRow): string {
+  const parts: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const value = row[i];
+    if (value === null || value === undefined) continue;
+    const column = table.columns[i];
+    if (column === undefined) continue;
+    parts.push(keys[i] + encodeValue(column.kind, value));
+  }
+  return `{${parts.join(", ")}}`;
+}
+
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const { logger } = options;
+  const batchSize = options.batchSize ?? defaultBatchSize;
+  const fetchSize = options.fetchSize ?? Math.max(batchSize, 5000);
+  const control = await connect(options.controlDb, controlError, { applicationName: "c360 generate" });
+  const sources = new Map<PlannedSource, PgClient>();
+  let writer: ScriptWriter | undefined;
+  let runId: number | undefined;
+  try {
+    const plan = await planExport(control, options);
+
+    const run = await control.query<{ log_id: number }>(sqlFile("control/queries/insert-run-log.sql"), [
+      options.command ?? "generate",
+      toolVersion,
+      plan.tables.length,
+    ]);
+    runId = run.rows[0]?.log_id;
+    if (runId === undefined) throw new ControlDbError("inserting the run log returned no id");
+    const tableLogs = new Map<TablePlan, number>();
+    for (const table of plan.tables) {
+      const inserted = await control.query<{ table_log_id: number }>(
+        sqlFile("control/queries/insert-table-log.sql"),
+        [runId, table.source.sourceId, table.table, table.label, table.excluded.map((e) => e.column)],
+      );
+      tableLogs.set(table, inserted.rows[0]?.table_log_id as number);
+    }
+    logger.info(
+      { runId, tables: plan.tables.length, relationships: plan.relationships.length },
+      "generate started",
+    );
+
+    // One connection per source, each reading one consistent snapshot of its tables.
+    for (const source of plan.sources) {
+      const client = await connect(
+        source.target,
+        (message, cause) => new SourceError(`${source.sourceName}: ${message}`, { cause }),
+        {
+          applicationName: "c360 extract",
+          connectTimeoutMs: options.connectTimeoutMs,
+        },
+      );
+      sources.set(source, client);
+      await client.query(sqlFile("source/session.sql"));
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      await control.query(sqlFile("control/queries/touch-source.sql"), [source.sourceId]);
+    }
+    const rowCounts = new Map<TablePlan, number>();
+    for (const table of plan.tables) {
+      rowCounts.set(table, await countRows(sources.get(table.source) as PgClient, table));
+    }
+
+    const generatedAt = new Date();
+    writer = await ScriptWriter.create(options.outputDir, generatedAt);
+    await writer.write(headerComment(plan, { toolVersion, runId, generatedAt, rowCounts }));
+    await writer.write("// ---- schema ----\n");
+    for (const statement of schemaStatements(plan)) await writer.statement(statement);
+
+    const rows = new Map<string, number>();
+    let rowsExtracted = 0;
+    for (const table of plan.tables) {
+      const tableLogId = tableLogs.get(table) as number;
+      const total = rowCounts.get(table) ?? 0;
+      await control.query(sqlFile("control/queries/start-table-log.sql"), [tableLogId]);
+      options.progress?.tableStarted(table, total);
+      let count = 0;
+      try {
+        await writer.write(
+          `\n// ---- nodes :${table.label} from ${commentText(table.source.sourceName)}.${commentText(table.table)} ----\n`,
+        );
+        const keys = table.columns.map((column) => `${quoteName(column.name)}: `);
+        const keyIndexes = table.keyColumns.map((key) => table.columns.findIndex((c) => c.name === key));
+        let batch: string[] = [];
+        let lastProgress = Date.now();
+        for await (const chunk of readTable(sources.get(table.source) as PgClient, table, fetchSize)) {
+          for (const row of chunk) {
+            for (const index of keyIndexes) {
+              if (row[index] === null) {
+                throw new SourceError(
+                  `${table.source.sourceName}.${table.table}: a row has NULL in key column ${table.columns[index]?.name}; ` +
+                    "a node cannot be keyed by NULL (choose other key_columns)",
+                );
+              }
+            }
+            batch.push(rowLiteral(table, keys, row));
+            if (batch.length >= batchSize) {
+              await writer.statement(nodeBatchStatement(table, batch));
+              batch = [];
+            }
+          }
+          count += chunk.length;
+          if (Date.now() - lastProgress > 2000) {
+            lastProgress = Date.now();
+            options.progress?.tableProgress(table, count, total);
+            await control.query(sqlFile("control/queries/progress-table-log.sql"), [tableLogId, count]);
+          }
+        }
+        if (batch.length > 0) await writer.statement(nodeBatchStatement(table, batch));
+      } catch (error) {
+        const message = messageOf(error);
+        await control
+          .query(sqlFile("control/queries/finish-table-log.sql"), [tableLogId, "failed", count, message])
+          .catch(() => undefined);
+        options.progress?.tableFinished(table, count, message);
+        throw error instanceof C360Error
+          ? error
+          : new SourceError(`extracting ${table.source.sourceName}.${table.table} failed: ${message}`, {
+              cause: error,
+            });
+      }
+      await control.query(sqlFile("control/queries/finish-table-log.sql"), [
+        tableLogId,
+        "completed",
+        count,
+        null,
+      ]);
+      options.progress?.tableFinished(table, count);
+      rows.set(`${table.source.sourceName}.${table.table}`, count);
+      rowsExtracted += count;
+    }
+
+    await writer.write("\n// ---- relationships ----\n");
+    for (const relationship of plan.relationships) {
+      const fromRows =
+        rowCounts.get(plan.tables.find((t) => t.label === relationship.fromLabel) as TablePlan) ?? 0;
+      const toRows =
+        rowCounts.get(plan.tables.find((t) => t.label === relationship.toLabel) as TablePlan) ?? 0;
+      await writer.statement(relationshipStatement(relationship, fromRows >= toRows));
+    }
+
+    const script = await writer.finish();
+    writer = undefined;
+    const registered = await control.query<{ script_id: number }>(
+      sqlFile("control/queries/register-script.sql"),
+      [script.name, script.path, script.sizeBytes, script.sha256, script.statementCount],
+    );
+    const scriptId = registered.rows[0]?.script_id as number;
+    await control.query(sqlFile("control/queries/finish-run-log.sql"), [
+      runId,
+      "completed",
+      null,
+      ExitCode.ok,
+      scriptId,
+      rowsExtracted,
+      script.statementCount,
+    ]);
+    logger.info(
+      { runId, script: script.path, statements: script.statementCount, rows: rowsExtracted },
+      "generate completed",
+    );
+    return { runId, scriptId, script, rows, plan };
+  } catch (error) {
+    if (writer !== undefined) await writer.abort();
+    if (runId !== undefined) {
+      const exitCode = error instanceof C360Error ? error.exitCode : ExitCode.internal;
+      await control
+        .query(sqlFile("control/queries/finish-run-log.sql"), [
+          runId,
+          "failed",
+          messageOf(error),
+          exitCode,
+          null,
+          null,
+          null,
+        ])
+        .catch((logError: unknown) =>
+          logger.error({ err: messageOf(logError) }, "could not record the failed run"),
+        );
+    }
+    throw error;
+  } finally {
+    for (const client of sources.values()) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      await client.end().catch(() => undefined);
+    }
+    await control.end().catch(() => undefined);
+  }
+}
+
+/** Validates and plans without extracting anything: the `--dry-run`. */
+export async function dryRun(
+  options: Pick<GenerateOptions, "controlDb" | "env" | "logger" | "connectTimeoutMs">,
+): Promise<ExportPlan> {
+  return withClient(options.controlDb, controlError, (client) => planExport(client, options));
+}

@@ -1,0 +1,467 @@
+/**
+ * Turns control metadata plus the sources' real catalogs into an export plan, or into the
+ * complete list of what is wrong with the metadata, each problem naming its row. Pure: the
+ * catalogs are read elsewhere (src/metadata/catalog.ts), so every rule here is unit-testable.
+ */
+import type { PostgresTarget } from "../config.js";
+import { cypherTypeName, valueKindOf } from "./types.js";
+import { isPlainIdentifier, propertyKeyProblem, type ValueKind } from "../cypher/encode.js";
+import {
+  implicitFromAlias,
+  implicitJunctionAlias,
+  implicitToAlias,
+  JoinConditionError,
+  parseJoinCondition,
+  type JoinEquality,
+} from "./join-condition.js";
+import type { ControlMetadata, LabelMappingRow, RelationshipMappingRow, SourceRow } from "./read.js";
+
+export interface CatalogColumn {
+  name: string;
+  notNull: boolean;
+  typeName: string;
+  elementTypeName: string | undefined;
+}
+
+export interface CatalogTable {
+  columns: CatalogColumn[];
+  primaryKey: string[];
+}
+
+/** A source's tables by name, or why it could not be read. */
+export type SourceCatalog = { tables: Map<string, CatalogTable> } | { error: string };
+
+export interface PlannedSource {
+  sourceId: number;
+  sourceName: string;
+  target: PostgresTarget;
+}
+
+export interface PlannedColumn {
+  name: string;
+  kind: ValueKind;
+  /** The PostgreSQL type, for the plan and docs (e.g. "int8", "_text"). */
+  pgType: string;
+}
+
+export interface TablePlan {
+  mappingId: number;
+  source: PlannedSource;
+  table: string;
+  label: string;
+  columns: PlannedColumn[];
+  keyColumns: string[];
+  excluded: Array<{ column: string; reason: string | null }>;
+}
+
+export interface RelationshipPlan {
+  relationshipId: number;
+  type: string;
+  fromLabel: string;
+  toLabel: string;
+  executionOrder: number;
+  description: string | null;
+  sourceName: string;
+  /** Direct join: pairs of from-property and to-property that must be equal. */
+  direct?: Array<{ from: string; to: string }>;
+  /** Junction join: the junction label and how it reaches both ends. */
+  junction?: {
+    label: string;
+    toFrom: Array<{ junction: string; from: string }>;
+    toTo: Array<{ junction: string; to: string }>;
+  };
+}
+
+export interface ExportPlan {
+  sources: PlannedSource[];
+  tables: TablePlan[];
+  relationships: RelationshipPlan[];
+  /** Non-fatal observations (an exclusion rule for a column that does not exist, ...). */
+  warnings: string[];
+}
+
+export type PlanResult =
+  { ok: true; plan: ExportPlan } | { ok: false; problems: string[]; unreachable: string[] };
+
+function describeSource(row: SourceRow): string {
+  return `source_databases row ${row.source_id} (${row.source_name})`;
+}
+
+function describeLabelMapping(row: LabelMappingRow): string {
+  return `node_label_mappings row ${row.mapping_id} (${row.table_name} -> ${row.node_label})`;
+}
+
+function describeRelationship(row: RelationshipMappingRow): string {
+  return `relationship_mappings row ${row.relationship_id} (${row.relationship_type})`;
+}
+
+/** The password a source row asks for: the named environment variable wins over the column. */
+export function sourcePassword(
+  row: SourceRow,
+  env: Readonly<Record<string, string | undefined>>,
+): { password: string | undefined } | { problem: string } {
+  if (row.db_password_env !== null && row.db_password_env !== "") {
+    const value = env[row.db_password_env];
+    if (value === undefined) {
+      return {
+        problem: `${describeSource(row)}: db_password_env names ${row.db_password_env}, which is not set in the environment`,
+      };
+    }
+    return { password: value };
+  }
+  return { password: row.db_password ?? undefined };
+}
+
+export function sourceTarget(row: SourceRow, password: string | undefined): PostgresTarget {
+  return { host: row.db_host, port: row.db_port, database: row.db_name, user: row.db_user, password };
+}
+
+export function buildPlan(
+  metadata: ControlMetadata,
+  catalogs: ReadonlyMap<number, SourceCatalog>,
+  env: Readonly<Record<string, string | undefined>>,
+): PlanResult {
+  const problems: string[] = [];
+  const unreachable: string[] = [];
+  const warnings: string[] = [];
+
+  const sourcesById = new Map(metadata.sources.map((row) => [row.source_id, row]));
+  const sourcesByName = new Map(metadata.sources.map((row) => [row.source_name, row]));
+  const planned = new Map<number, PlannedSource>();
+  for (const row of metadata.sources.filter((s) => s.is_active)) {
+    const password = sourcePassword(row, env);
+    if ("problem" in password) {
+      problems.push(password.problem);
+      continue;
+    }
+    const catalog = catalogs.get(row.source_id);
+    if (catalog !== undefined && "error" in catalog) {
+      const message = `${describeSource(row)}: cannot be reached: ${catalog.error}`;
+      problems.push(message);
+      unreachable.push(message);
+      continue;
+    }
+    planned.set(row.source_id, {
+      sourceId: row.source_id,
+      sourceName: row.source_name,
+      target: sourceTarget(row, password.password),
+    });
+  }
+  const tablesOf = (sourceId: number): Map<string, CatalogTable> | undefined => {
+    const catalog = catalogs.get(sourceId);
+    return catalog !== undefined && "tables" in catalog ? catalog.tables : undefined;
+  };
+
+  if (metadata.labelMappings.length === 0) {
+    problems.push("node_label_mappings has no active row: there is nothing to export");
+  }
+
+  // Label mappings: which source, which table, which label, which columns and key.
+  const tables: TablePlan[] = [];
+  const labelOwners = new Map<string, LabelMappingRow>();
+  for (const row of metadata.labelMappings) {
+    const where = describeLabelMapping(row);
+    let sourceRow: SourceRow | undefined;
+    if (row.source_id !== null) {
+      sourceRow = sourcesById.get(row.source_id);
+      if (sourceRow === undefined) {
+        problems.push(`${where}: source_id ${row.source_id} names no source_databases row`);
+        continue;
+      }
+      if (!sourceRow.is_active) {
+        problems.push(
+          `${where}: its source ${sourceRow.source_name} is inactive; deactivate the mapping too, or the source`,
+        );
+        continue;
+      }
+    } else {
+      // A mapping written for the original tool: find the one active source that has the table.
+      const holders = metadata.sources.filter(
+        (s) => s.is_active && tablesOf(s.source_id)?.has(row.table_name) === true,
+      );
+      if (holders.length > 1) {
+        problems.push(
+          `${where}: table ${row.table_name} exists in ${holders.map((s) => s.source_name).join(" and ")}; set source_id to say which`,
+        );
+        continue;
+      }
+      sourceRow = holders[0];
+      if (sourceRow === undefined) {
+        if ([...planned.keys()].length === metadata.sources.filter((s) => s.is_active).length) {
+          problems.push(`${where}: no active source has a table named ${row.table_name}`);
+        }
+        continue;
+      }
+    }
+    const source = planned.get(sourceRow.source_id);
+    if (source === undefined) continue; // its source is already reported as unreachable
+
+    if (!isPlainIdentifier(row.node_label)) {
+      problems.push(
+        `${where}: node_label ${JSON.stringify(row.node_label)} is not a valid label (letters, digits and _, not starting with a digit)`,
+      );
+    }
+    const owner = labelOwners.get(row.node_label);
+    if (owner !== undefined) {
+      problems.push(
+        `${where}: label ${row.node_label} is also mapped by node_label_mappings row ${owner.mapping_id} (${owner.table_name}); one label, one table`,
+      );
+    } else {
+      labelOwners.set(row.node_label, row);
+    }
+
+    const table = tablesOf(sourceRow.source_id)?.get(row.table_name);
+    if (table === undefined) {
+      problems.push(
+        `${where}: table ${row.table_name} does not exist in ${sourceRow.source_name} (schema public)`,
+      );
+      continue;
+    }
+    const exclusions = metadata.exclusions.filter(
+      (rule) => rule.source_id === sourceRow.source_id && rule.table_name === row.table_name,
+    );
+    const excludedNames = new Set(exclusions.map((rule) => rule.column_name));
+    for (const rule of exclusions) {
+      if (!table.columns.some((column) => column.name === rule.column_name)) {
+        warnings.push(
+          `field_exclusion_rules row ${rule.rule_id}: ${row.table_name}.${rule.column_name} does not exist (nothing to exclude)`,
+        );
+      }
+    }
+    const columns: PlannedColumn[] = [];
+    for (const column of table.columns) {
+      if (excludedNames.has(column.name)) continue;
+      const keyProblem = propertyKeyProblem(column.name);
+      if (keyProblem !== undefined) {
+        problems.push(
+          `${where}: column ${JSON.stringify(column.name)} cannot be a property key: it ${keyProblem}; exclude it or rename it`,
+        );
+        continue;
+      }
+      columns.push({
+        name: column.name,
+        kind: valueKindOf({ typeName: column.typeName, elementTypeName: column.elementTypeName }),
+        pgType: column.typeName,
+      });
+    }
+
+    const keyColumns = row.key_columns ?? table.primaryKey;
+    if (keyColumns.length === 0) {
+      problems.push(
+        `${where}: table ${row.table_name} has no primary key; set key_columns to the columns that identify a row`,
+      );
+    }
+    for (const key of keyColumns) {
+      const column = table.columns.find((c) => c.name === key);
+      if (column === undefined) {
+        problems.push(`${where}: key column ${key} does not exist in ${row.table_name}`);
+      } else if (excludedNames.has(key)) {
+        problems.push(
+          `${where}: key column ${key} is excluded by field_exclusion_rules; a node needs its key`,
+        );
+      } else if (
+        typeof valueKindOf({ typeName: column.typeName, elementTypeName: column.elementTypeName }) !==
+        "string"
+      ) {
+        problems.push(`${where}: key column ${key} is an array; keys must be scalar`);
+      }
+    }
+
+    tables.push({
+      mappingId: row.mapping_id,
+      source,
+      table: row.table_name,
+      label: row.node_label,
+      columns,
+      keyColumns,
+      excluded: exclusions
+        .filter((rule) => table.columns.some((column) => column.name === rule.column_name))
+        .map((rule) => ({ column: rule.column_name, reason: rule.reason })),
+    });
+  }
+
+  const tableByLabel = new Map(tables.map((table) => [table.label, table]));
+  const relationships: RelationshipPlan[] = [];
+  for (const row of metadata.relationshipMappings) {
+    const relationship = planRelationship(row, tableByLabel, labelOwners, sourcesByName, problems);
+    if (relationship !== undefined) relationships.push(relationship);
+  }
+
+  if (problems.length > 0) return { ok: false, problems, unreachable };
+  const usedSources = [...new Set(tables.map((table) => table.source))];
+  return { ok: true, plan: { sources: usedSources, tables, relationships, warnings } };
+}
+
+function planRelationship(
+  row: RelationshipMappingRow,
+  tableByLabel: ReadonlyMap<string, TablePlan>,
+  labelOwners: ReadonlyMap<string, LabelMappingRow>,
+  sourcesByName: ReadonlyMap<string, SourceRow>,
+  problems: string[],
+): RelationshipPlan | undefined {
+  const where = describeRelationship(row);
+  const before = problems.length;
+  if (!isPlainIdentifier(row.relationship_type)) {
+    problems.push(
+      `${where}: relationship_type ${JSON.stringify(row.relationship_type)} is not a valid relationship type (letters, digits and _)`,
+    );
+  }
+  const source = sourcesByName.get(row.source_db);
+  if (source === undefined) {
+    problems.push(`${where}: source_db ${JSON.stringify(row.source_db)} names no source_databases row`);
+  } else if (!source.is_active) {
+    problems.push(
+      `${where}: source_db ${row.source_db} is inactive; deactivate the mapping too, or the source`,
+    );
+  }
+
+  const hasJunction = row.junction_table !== null || row.junction_label !== null;
+  if (hasJunction && (row.junction_table === null || row.junction_label === null)) {
+    problems.push(`${where}: junction_table and junction_label must be set together`);
+    return undefined;
+  }
+
+  const ends: Array<[string, string]> = [
+    ["from_label", row.from_label],
+    ["to_label", row.to_label],
+  ];
+  if (row.junction_label !== null) ends.push(["junction_label", row.junction_label]);
+  for (const [column, label] of ends) {
+    if (!tableByLabel.has(label)) {
+      problems.push(
+        labelOwners.has(label)
+          ? `${where}: ${column} ${label} is mapped, but its table could not be planned (see above)`
+          : `${where}: ${column} ${JSON.stringify(label)} is not the label of any active node_label_mappings row`,
+      );
+    }
+  }
+  if (row.junction_label !== null && row.junction_table !== null) {
+    const junction = tableByLabel.get(row.junction_label);
+    if (junction !== undefined && junction.table !== row.junction_table) {
+      problems.push(
+        `${where}: junction_label ${row.junction_label} is mapped to table ${junction.table}, not junction_table ${row.junction_table}`,
+      );
+    }
+  }
+  if (problems.length > before) return undefined;
+
+  const fromTable = tableByLabel.get(row.from_label) as TablePlan;
+  const toTable = tableByLabel.get(row.to_label) as TablePlan;
+  const junctionTable = row.junction_label === null ? undefined : tableByLabel.get(row.junction_label);
+  const aliases = new Map<string, { role: string; table: TablePlan }>();
+  const bind = (alias: string, role: string, table: TablePlan) => {
+    const clash = aliases.get(alias);
+    if (clash !== undefined) {
+      problems.push(
+        `${where}: alias ${alias} would name both the ${clash.role} and the ${role} node; set from_alias/to_alias/junction_alias`,
+      );
+    }
+    aliases.set(alias, { role, table });
+  };
+  for (const [alias, role] of [
+    [row.from_alias, "from"],
+    [row.to_alias, "to"],
+    [row.junction_alias, "junction"],
+  ] as const) {
+    if (alias !== null && !isPlainIdentifier(alias)) {
+      problems.push(`${where}: ${role}_alias ${JSON.stringify(alias)} is not a plain identifier`);
+    }
+  }
+  bind(row.from_alias ?? implicitFromAlias(row.from_label), "from", fromTable);
+  bind(row.to_alias ?? implicitToAlias(row.to_label), "to", toTable);
+  if (junctionTable !== undefined)
+    bind(row.junction_alias ?? implicitJunctionAlias, "junction", junctionTable);
+  if (problems.length > before) return undefined;
+
+  let equalities: JoinEquality[];
+  try {
+    equalities = parseJoinCondition(row.join_condition);
+  } catch (error) {
+    if (!(error instanceof JoinConditionError)) throw error;
+    problems.push(
+      `${where}: join_condition ${JSON.stringify(row.join_condition)} is refused: ${error.message}`,
+    );
+    return undefined;
+  }
+
+  const bound = [...aliases.entries()].map(([alias, { role }]) => `${alias} (${role})`).join(", ");
+  const roleOf = (alias: string, property: string): string | undefined => {
+    const binding = aliases.get(alias);
+    if (binding === undefined) {
+      problems.push(`${where}: alias ${alias} in join_condition binds to nothing; bound aliases: ${bound}`);
+      return undefined;
+    }
+    const table = binding.table;
+    if (table.excluded.some((e) => e.column === property)) {
+      problems.push(
+        `${where}: join_condition uses ${alias}.${property}, which field_exclusion_rules excludes from ${table.table}`,
+      );
+      return undefined;
+    }
+    if (!table.columns.some((c) => c.name === property)) {
+      problems.push(
+        `${where}: join_condition uses ${alias}.${property}, but ${table.table} has no column ${property}`,
+      );
+      return undefined;
+    }
+    return binding.role;
+  };
+  const kindOf = (alias: string, property: string): string => {
+    const column = aliases.get(alias)?.table.columns.find((c) => c.name === property);
+    return column === undefined ? "?" : cypherTypeName(column.kind);
+  };
+
+  const direct: Array<{ from: string; to: string }> = [];
+  const toFrom: Array<{ junction: string; from: string }> = [];
+  const toTo: Array<{ junction: string; to: string }> = [];
+  for (const { left, right } of equalities) {
+    const leftRole = roleOf(left.alias, left.property);
+    const rightRole = roleOf(right.alias, right.property);
+    if (leftRole === undefined || rightRole === undefined) continue;
+    const leftType = kindOf(left.alias, left.property);
+    const rightType = kindOf(right.alias, right.property);
+    if (leftType !== rightType) {
+      problems.push(
+        `${where}: ${left.alias}.${left.property} (${leftType}) = ${right.alias}.${right.property} (${rightType}) compares different types and would never match`,
+      );
+      continue;
+    }
+    const byRole = new Map([
+      [leftRole, left.property],
+      [rightRole, right.property],
+    ]);
+    const junction = byRole.get("junction");
+    if (junctionTable === undefined) {
+      direct.push({ from: byRole.get("from") as string, to: byRole.get("to") as string });
+    } else if (junction !== undefined && byRole.has("from")) {
+      toFrom.push({ junction, from: byRole.get("from") as string });
+    } else if (junction !== undefined && byRole.has("to")) {
+      toTo.push({ junction, to: byRole.get("to") as string });
+    } else {
+      problems.push(
+        `${where}: with a junction, every comparison must involve the junction alias; ${left.alias}.${left.property} = ${right.alias}.${right.property} does not`,
+      );
+    }
+  }
+  if (
+    junctionTable !== undefined &&
+    problems.length === before &&
+    (toFrom.length === 0 || toTo.length === 0)
+  ) {
+    problems.push(`${where}: join_condition must connect the junction to both the from and the to node`);
+  }
+  if (problems.length > before) return undefined;
+
+  const plan: RelationshipPlan = {
+    relationshipId: row.relationship_id,
+    type: row.relationship_type,
+    fromLabel: row.from_label,
+    toLabel: row.to_label,
+    executionOrder: row.execution_order,
+    description: row.description,
+    sourceName: row.source_db,
+  };
+  if (junctionTable === undefined) plan.direct = direct;
+  else plan.junction = { label: junctionTable.label, toFrom, toTo };
+  return plan;
+}

@@ -1,0 +1,115 @@
+/**
+ * Writes a script file safely: through a stream that respects backpressure, to a temporary name
+ * beside the target, hashed as it goes, and moved to its final name only when complete. The
+ * final name is never overwritten: if it exists, a numbered suffix is added.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { link, mkdir, stat, unlink } from "node:fs/promises";
+import { once } from "node:events";
+import path from "node:path";
+
+export interface WrittenScript {
+  path: string;
+  name: string;
+  sizeBytes: number;
+  sha256: string;
+  statementCount: number;
+}
+
+/** graph_output_YYYYMMDD_HHMMSS.cypher, in UTC. */
+export function scriptFileName(at: Date, suffix = 0): string {
+  const iso = at.toISOString(); // 2025-11-03T02:00:00.000Z
+  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}_${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+  return `graph_output_${stamp}${suffix === 0 ? "" : `_${suffix}`}.cypher`;
+}
+
+export class ScriptWriter {
+  private readonly stream: WriteStream;
+  private readonly hash: Hash = createHash("sha256");
+  private statements = 0;
+  private failed: Error | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly tempPath: string,
+    private readonly directory: string,
+    private readonly createdAt: Date,
+  ) {
+    this.stream = createWriteStream(tempPath, { flags: "wx", encoding: "utf8" });
+    this.stream.on("error", (error) => (this.failed = error));
+  }
+
+  static async create(directory: string, createdAt: Date): Promise<ScriptWriter> {
+    await mkdir(directory, { recursive: true });
+    const tempPath = path.join(directory, `.${scriptFileName(createdAt)}.${process.pid}.partial`);
+    const writer = new ScriptWriter(tempPath, directory, createdAt);
+    await once(writer.stream, "open");
+    return writer;
+  }
+
+  get statementCount(): number {
+    return this.statements;
+  }
+
+  get temporaryPath(): string {
+    return this.tempPath;
+  }
+
+  /** Writes text as is (comments, blank lines). Waits when the stream's buffer is full. */
+  async write(text: string): Promise<void> {
+    if (this.failed !== undefined) throw this.failed;
+    this.hash.update(text);
+    if (!this.stream.write(text)) {
+      await Promise.race([
+        once(this.stream, "drain"),
+        once(this.stream, "error").then(([error]) => Promise.reject(error as Error)),
+      ]);
+    }
+  }
+
+  /** Writes one statement, terminated by `;` and a newline. */
+  async statement(cypher: string): Promise<void> {
+    this.statements++;
+    await this.write(`${cypher};\n`);
+  }
+
+  /** Completes the file and gives it its final name. */
+  async finish(): Promise<WrittenScript> {
+    await this.close();
+    if (this.failed !== undefined) throw this.failed;
+    let finalPath = "";
+    for (let suffix = 0; ; suffix++) {
+      finalPath = path.join(this.directory, scriptFileName(this.createdAt, suffix));
+      try {
+        await link(this.tempPath, finalPath); // fails if the name exists: never overwrite
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+    }
+    await unlink(this.tempPath);
+    const { size } = await stat(finalPath);
+    return {
+      path: finalPath,
+      name: path.basename(finalPath),
+      sizeBytes: size,
+      sha256: this.hash.digest("hex"),
+      statementCount: this.statements,
+    };
+  }
+
+  /** Gives up: closes and removes the temporary file. Safe to call more than once. */
+  async abort(): Promise<void> {
+    await this.close().catch(() => undefined);
+    await unlink(this.tempPath).catch(() => undefined);
+  }
+
+  private async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve, reject) => {
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+    });
+  }
+}
