@@ -12,6 +12,8 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** Force readable (true) or JSON (false) output; default: readable only on a terminal. */
   pretty?: boolean;
+  /** Where JSON lines go instead of stderr (tests capture them to look for leaks). */
+  destination?: NodeJS.WritableStream;
 }
 
 // Secrets must never reach a log line, whatever object someone decides to log.
@@ -19,6 +21,7 @@ const redactPaths = ["password", "db_password", "*.password", "*.db_password", "
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? "info";
+  if (options.destination !== undefined) return pino({ level, redact: { paths: redactPaths, censor: "[redacted]" } }, options.destination);
   const readable = options.pretty ?? process.stderr.isTTY === true;
   const base = { level, redact: { paths: redactPaths, censor: "[redacted]" }, base: { pid: process.pid } };
   if (readable) {

@@ -181,6 +181,9 @@ function encodeScalar(kind: ScalarKind, text: string): string {
       if (!integerText.test(text)) throw new EncodeError(`not an integer: ${text}`);
       return text;
     case "float":
+      if (!/^(?:-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|NaN|-?Infinity)$/i.test(text)) {
+        throw new EncodeError(`not a number: ${text}`);
+      }
       return floatLiteral(Number(text));
     case "boolean":
       if (text === "t" || text === "true") return "true";
@@ -203,7 +206,7 @@ function encodeScalar(kind: ScalarKind, text: string): string {
     case "time":
       return encodeTimetz(text);
     case "duration":
-      if (!isoInterval.test(text)) throw new EncodeError(`interval is not in iso_8601 style: ${text}`);
+      if (!isoInterval.test(text) || text === "P" || text.endsWith("T")) throw new EncodeError(`interval is not in iso_8601 style: ${text}`);
       return call("duration", text);
   }
 }
@@ -217,7 +220,12 @@ function encodeScalar(kind: ScalarKind, text: string): string {
  */
 export function encodeValue(kind: ValueKind, text: string): string {
   if (typeof kind === "string") return encodeScalar(kind, text);
-  const elements = JSON.parse(text) as unknown;
+  let elements: unknown;
+  try {
+    elements = JSON.parse(text);
+  } catch {
+    throw new EncodeError("array column did not arrive as JSON");
+  }
   if (!Array.isArray(elements)) throw new EncodeError("array column did not arrive as a JSON array");
   const parts: string[] = [];
   for (const element of elements) {

@@ -247,7 +247,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       await writer.statement(relationshipStatement(relationship, fromRows >= toRows));
     }
 
-    const script = await writer.finish();
+    const script = await writer.finish(async (name) => {
+      const taken = await control.query(sqlFile("control/queries/select-script-by-name.sql"), [name]);
+      return (taken.rowCount ?? 0) > 0;
+    });
     writer = undefined;
     const registered = await control.query<{ script_id: number }>(
       sqlFile("control/queries/register-script.sql"),

@@ -91,10 +91,10 @@ export class CypherSplitter {
           else if (c === 42 /* * */) this.state = "blockComment";
           else {
             // It was a division: the "/" is code, and this character is seen again as code.
+            if (c === 10) this.line--;
             this.markCode();
             this.state = "code";
             i--;
-            if (c === 10) this.line--;
           }
           break;
         case "lineComment":
@@ -175,6 +175,12 @@ export class CypherSplitter {
   }
 
   private emit(out: Statement[]): void {
+    if (this.buffer.length > this.maxLength) {
+      throw new ScriptSyntaxError(
+        `statement ${this.index + 1} (from line ${this.codeLine || this.line}) is longer than ${this.maxLength} characters`,
+        this.codeLine || this.line,
+      );
+    }
     if (this.hasCode) {
       this.index++;
       out.push({ index: this.index, line: this.codeLine, text: this.buffer.trim() });
@@ -192,9 +198,16 @@ export async function* splitStatements(
 ): AsyncGenerator<Statement> {
   const splitter = new CypherSplitter(options);
   const decoder = new TextDecoder("utf-8", { fatal: true });
+  let first = true;
   for await (const chunk of chunks) {
-    const text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    let text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    if (first && text.length > 0) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is not code
+    }
     yield* splitter.push(text);
   }
+  // Flushes the decoder: a multi-byte character cut off at the end of the file is an error.
+  yield* splitter.push(decoder.decode());
   yield* splitter.end();
 }

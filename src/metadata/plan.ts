@@ -282,8 +282,9 @@ export function buildPlan(
 
   const tableByLabel = new Map(tables.map((table) => [table.label, table]));
   const relationships: RelationshipPlan[] = [];
+  const activeLabels = new Set(metadata.labelMappings.map((row) => row.node_label));
   for (const row of metadata.relationshipMappings) {
-    const relationship = planRelationship(row, tableByLabel, labelOwners, sourcesByName, problems);
+    const relationship = planRelationship(row, tableByLabel, activeLabels, sourcesByName, problems);
     if (relationship !== undefined) relationships.push(relationship);
   }
 
@@ -295,7 +296,7 @@ export function buildPlan(
 function planRelationship(
   row: RelationshipMappingRow,
   tableByLabel: ReadonlyMap<string, TablePlan>,
-  labelOwners: ReadonlyMap<string, LabelMappingRow>,
+  activeLabels: ReadonlySet<string>,
   sourcesByName: ReadonlyMap<string, SourceRow>,
   problems: string[],
 ): RelationshipPlan | undefined {
@@ -326,13 +327,13 @@ function planRelationship(
     ["to_label", row.to_label],
   ];
   if (row.junction_label !== null) ends.push(["junction_label", row.junction_label]);
+  let endsPlanned = true;
   for (const [column, label] of ends) {
-    if (!tableByLabel.has(label)) {
-      problems.push(
-        labelOwners.has(label)
-          ? `${where}: ${column} ${label} is mapped, but its table could not be planned (see above)`
-          : `${where}: ${column} ${JSON.stringify(label)} is not the label of any active node_label_mappings row`,
-      );
+    if (!activeLabels.has(label)) {
+      problems.push(`${where}: ${column} ${JSON.stringify(label)} is not the label of any active node_label_mappings row`);
+    } else if (!tableByLabel.has(label)) {
+      // Its mapping is refused (or its source unreachable) and reported as such: not a second problem here.
+      endsPlanned = false;
     }
   }
   if (row.junction_label !== null && row.junction_table !== null) {
@@ -343,7 +344,7 @@ function planRelationship(
       );
     }
   }
-  if (problems.length > before) return undefined;
+  if (problems.length > before || !endsPlanned) return undefined;
 
   const fromTable = tableByLabel.get(row.from_label) as TablePlan;
   const toTable = tableByLabel.get(row.to_label) as TablePlan;

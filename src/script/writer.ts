@@ -60,12 +60,8 @@ export class ScriptWriter {
   async write(text: string): Promise<void> {
     if (this.failed !== undefined) throw this.failed;
     this.hash.update(text);
-    if (!this.stream.write(text)) {
-      await Promise.race([
-        once(this.stream, "drain"),
-        once(this.stream, "error").then(([error]) => Promise.reject(error as Error)),
-      ]);
-    }
+    // events.once rejects if the stream emits 'error' while we wait.
+    if (!this.stream.write(text)) await once(this.stream, "drain");
   }
 
   /** Writes one statement, terminated by `;` and a newline. */
@@ -74,13 +70,18 @@ export class ScriptWriter {
     await this.write(`${cypher};\n`);
   }
 
-  /** Completes the file and gives it its final name. */
-  async finish(): Promise<WrittenScript> {
+  /**
+   * Completes the file and gives it its final name: the first of graph_output_<stamp>.cypher,
+   * graph_output_<stamp>_1.cypher, ... that exists neither on disk nor, per `nameTaken`, elsewhere
+   * (the script registry's names are unique across output directories).
+   */
+  async finish(nameTaken: (name: string) => Promise<boolean> = () => Promise.resolve(false)): Promise<WrittenScript> {
     await this.close();
     if (this.failed !== undefined) throw this.failed;
     let finalPath = "";
     for (let suffix = 0; ; suffix++) {
       finalPath = path.join(this.directory, scriptFileName(this.createdAt, suffix));
+      if (await nameTaken(path.basename(finalPath))) continue;
       try {
         await link(this.tempPath, finalPath); // fails if the name exists: never overwrite
         break;
