@@ -21,7 +21,8 @@ const redactPaths = ["password", "db_password", "*.password", "*.db_password", "
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? "info";
-  if (options.destination !== undefined) return pino({ level, redact: { paths: redactPaths, censor: "[redacted]" } }, options.destination);
+  if (options.destination !== undefined)
+    return pino({ level, redact: { paths: redactPaths, censor: "[redacted]" } }, options.destination);
   const readable = options.pretty ?? process.stderr.isTTY === true;
   const base = { level, redact: { paths: redactPaths, censor: "[redacted]" }, base: { pid: process.pid } };
   if (readable) {

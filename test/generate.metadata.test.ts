@@ -35,7 +35,8 @@ const mistakes: Mistake[] = [
     name: "a mapped table that does not exist",
     apply: "UPDATE node_label_mappings SET table_name = 'acounts' WHERE node_label = 'Account'",
     revert: "UPDATE node_label_mappings SET table_name = 'accounts' WHERE node_label = 'Account'",
-    problem: /node_label_mappings row \d+ \(acounts -> Account\): table acounts does not exist in profiles_db/,
+    problem:
+      /node_label_mappings row \d+ \(acounts -> Account\): table acounts does not exist in profiles_db/,
   },
   {
     name: "a key column that does not exist",
@@ -48,43 +49,54 @@ const mistakes: Mistake[] = [
     apply: `INSERT INTO field_exclusion_rules (source_id, table_name, column_name, reason)
             SELECT source_id, 'payment_methods', 'account_id', 'test' FROM source_databases WHERE source_name = 'profiles_db'`,
     revert: "DELETE FROM field_exclusion_rules WHERE table_name = 'payment_methods'",
-    problem: /relationship_mappings row \d+ \(HAS_PAYMENT_METHOD\): join_condition uses pm\.account_id, which field_exclusion_rules excludes from payment_methods/,
+    problem:
+      /relationship_mappings row \d+ \(HAS_PAYMENT_METHOD\): join_condition uses pm\.account_id, which field_exclusion_rules excludes from payment_methods/,
   },
   {
     name: "a label that is not a valid identifier",
     apply: "UPDATE node_label_mappings SET node_label = 'Ticket Tag' WHERE node_label = 'Tag'",
     revert: "UPDATE node_label_mappings SET node_label = 'Tag' WHERE node_label = 'Ticket Tag'",
-    problem: /node_label_mappings row \d+ \(ticket_tags -> Ticket Tag\): node_label "Ticket Tag" is not a valid label/,
+    problem:
+      /node_label_mappings row \d+ \(ticket_tags -> Ticket Tag\): node_label "Ticket Tag" is not a valid label/,
   },
   {
     name: "a relationship type that is not a valid identifier",
-    apply: "UPDATE relationship_mappings SET relationship_type = 'HAS-SUB`) DETACH DELETE n //' WHERE relationship_type = 'HAS_SUBSCRIPTION'",
-    revert: "UPDATE relationship_mappings SET relationship_type = 'HAS_SUBSCRIPTION' WHERE relationship_type LIKE 'HAS-SUB%'",
-    problem: /relationship_mappings row \d+ \(HAS-SUB`\) DETACH DELETE n \/\/\): relationship_type .* is not a valid relationship type/,
+    apply:
+      "UPDATE relationship_mappings SET relationship_type = 'HAS-SUB`) DETACH DELETE n //' WHERE relationship_type = 'HAS_SUBSCRIPTION'",
+    revert:
+      "UPDATE relationship_mappings SET relationship_type = 'HAS_SUBSCRIPTION' WHERE relationship_type LIKE 'HAS-SUB%'",
+    problem:
+      /relationship_mappings row \d+ \(HAS-SUB`\) DETACH DELETE n \/\/\): relationship_type .* is not a valid relationship type/,
   },
   {
     name: "an alias that binds to nothing",
-    apply: "UPDATE relationship_mappings SET join_condition = 'a.account_id = sub.account_id' WHERE relationship_type = 'HAS_SUBSCRIPTION'",
-    revert: "UPDATE relationship_mappings SET join_condition = 'a.account_id = s.account_id' WHERE relationship_type = 'HAS_SUBSCRIPTION'",
-    problem: /relationship_mappings row \d+ \(HAS_SUBSCRIPTION\): alias sub in join_condition binds to nothing; bound aliases: a \(from\), s \(to\)/,
+    apply:
+      "UPDATE relationship_mappings SET join_condition = 'a.account_id = sub.account_id' WHERE relationship_type = 'HAS_SUBSCRIPTION'",
+    revert:
+      "UPDATE relationship_mappings SET join_condition = 'a.account_id = s.account_id' WHERE relationship_type = 'HAS_SUBSCRIPTION'",
+    problem:
+      /relationship_mappings row \d+ \(HAS_SUBSCRIPTION\): alias sub in join_condition binds to nothing; bound aliases: a \(from\), s \(to\)/,
   },
   {
     name: "a relationship whose label is not mapped",
     apply: "UPDATE relationship_mappings SET to_label = 'Movie' WHERE relationship_type = 'PLAYED'",
     revert: "UPDATE relationship_mappings SET to_label = 'Media' WHERE relationship_type = 'PLAYED'",
-    problem: /relationship_mappings row \d+ \(PLAYED\): to_label "Movie" is not the label of any active node_label_mappings row/,
+    problem:
+      /relationship_mappings row \d+ \(PLAYED\): to_label "Movie" is not the label of any active node_label_mappings row/,
   },
   {
     name: "two tables on one label",
     apply: "UPDATE node_label_mappings SET node_label = 'PlayEvent' WHERE node_label = 'Media'",
     revert: "UPDATE node_label_mappings SET node_label = 'Media' WHERE table_name = 'media_content'",
-    problem: /node_label_mappings row \d+ \(play_events -> PlayEvent\): label PlayEvent is also mapped by node_label_mappings row \d+ \(media_content\)/,
+    problem:
+      /node_label_mappings row \d+ \(play_events -> PlayEvent\): label PlayEvent is also mapped by node_label_mappings row \d+ \(media_content\)/,
   },
   {
     name: "a mapping that names an unknown source",
     apply: "UPDATE relationship_mappings SET source_db = 'billing_db' WHERE relationship_type = 'SUBMITTED'",
     revert: "UPDATE relationship_mappings SET source_db = 'support_db' WHERE relationship_type = 'SUBMITTED'",
-    problem: /relationship_mappings row \d+ \(SUBMITTED\): source_db "billing_db" names no source_databases row/,
+    problem:
+      /relationship_mappings row \d+ \(SUBMITTED\): source_db "billing_db" names no source_databases row/,
   },
   {
     name: "a mapping on an inactive source",
@@ -96,58 +108,75 @@ const mistakes: Mistake[] = [
     name: "a source that cannot be reached",
     apply: "UPDATE source_databases SET db_port = 1 WHERE source_name = 'streaming_db'",
     revert: "UPDATE source_databases SET db_port = 5432 WHERE source_name = 'streaming_db'",
-    problem: /source_databases row \d+ \(streaming_db\): cannot be reached: cannot connect to PostgreSQL at postgres@127\.0\.0\.1:1\//,
+    problem:
+      /source_databases row \d+ \(streaming_db\): cannot be reached: cannot connect to PostgreSQL at postgres@127\.0\.0\.1:1\//,
     exitCode: ExitCode.source,
   },
   {
     name: "Cypher smuggled into join_condition",
-    apply: "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email}) MATCH (n) DETACH DELETE n //' WHERE relationship_type = 'SUBMITTED'",
-    revert: "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email' WHERE relationship_type = 'SUBMITTED'",
+    apply:
+      "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email}) MATCH (n) DETACH DELETE n //' WHERE relationship_type = 'SUBMITTED'",
+    revert:
+      "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email' WHERE relationship_type = 'SUBMITTED'",
     problem: /relationship_mappings row \d+ \(SUBMITTED\): join_condition ".*" is refused: unexpected "}"/,
   },
   {
     name: "a comparison that is not an equality",
-    apply: "UPDATE relationship_mappings SET join_condition = 's.plan_id <> p.plan_id' WHERE relationship_type = 'SUBSCRIBED_TO'",
-    revert: "UPDATE relationship_mappings SET join_condition = 's.plan_id = p.plan_id' WHERE relationship_type = 'SUBSCRIBED_TO'",
+    apply:
+      "UPDATE relationship_mappings SET join_condition = 's.plan_id <> p.plan_id' WHERE relationship_type = 'SUBSCRIBED_TO'",
+    revert:
+      "UPDATE relationship_mappings SET join_condition = 's.plan_id = p.plan_id' WHERE relationship_type = 'SUBSCRIBED_TO'",
     problem: /relationship_mappings row \d+ \(SUBSCRIBED_TO\): join_condition .* is refused: unexpected "<"/,
   },
   {
     name: "a join on a column that does not exist",
-    apply: "UPDATE relationship_mappings SET join_condition = 'p.media_ref = m.media_id' WHERE relationship_type = 'PLAYED'",
-    revert: "UPDATE relationship_mappings SET join_condition = 'p.media_id = m.media_id' WHERE relationship_type = 'PLAYED'",
-    problem: /relationship_mappings row \d+ \(PLAYED\): join_condition uses p\.media_ref, but play_events has no column media_ref/,
+    apply:
+      "UPDATE relationship_mappings SET join_condition = 'p.media_ref = m.media_id' WHERE relationship_type = 'PLAYED'",
+    revert:
+      "UPDATE relationship_mappings SET join_condition = 'p.media_id = m.media_id' WHERE relationship_type = 'PLAYED'",
+    problem:
+      /relationship_mappings row \d+ \(PLAYED\): join_condition uses p\.media_ref, but play_events has no column media_ref/,
   },
   {
     name: "a join between different types",
-    apply: "UPDATE relationship_mappings SET join_condition = 's.plan_id = p.plan_name' WHERE relationship_type = 'SUBSCRIBED_TO'",
-    revert: "UPDATE relationship_mappings SET join_condition = 's.plan_id = p.plan_id' WHERE relationship_type = 'SUBSCRIBED_TO'",
-    problem: /s\.plan_id \(INTEGER\) = p\.plan_name \(STRING\) compares different types and would never match/,
+    apply:
+      "UPDATE relationship_mappings SET join_condition = 's.plan_id = p.plan_name' WHERE relationship_type = 'SUBSCRIBED_TO'",
+    revert:
+      "UPDATE relationship_mappings SET join_condition = 's.plan_id = p.plan_id' WHERE relationship_type = 'SUBSCRIBED_TO'",
+    problem:
+      /s\.plan_id \(INTEGER\) = p\.plan_name \(STRING\) compares different types and would never match/,
   },
   {
     name: "a junction table without its label",
     apply: "UPDATE relationship_mappings SET junction_label = NULL WHERE relationship_type = 'TAGGED_WITH'",
-    revert: "UPDATE relationship_mappings SET junction_label = 'TicketTagLink' WHERE relationship_type = 'TAGGED_WITH'",
-    problem: /relationship_mappings row \d+ \(TAGGED_WITH\): junction_table and junction_label must be set together/,
+    revert:
+      "UPDATE relationship_mappings SET junction_label = 'TicketTagLink' WHERE relationship_type = 'TAGGED_WITH'",
+    problem:
+      /relationship_mappings row \d+ \(TAGGED_WITH\): junction_table and junction_label must be set together/,
   },
   {
     name: "a password variable that is not set",
-    apply: "UPDATE source_databases SET db_password_env = 'C360_TEST_SURELY_UNSET' WHERE source_name = 'profiles_db'",
+    apply:
+      "UPDATE source_databases SET db_password_env = 'C360_TEST_SURELY_UNSET' WHERE source_name = 'profiles_db'",
     revert: "UPDATE source_databases SET db_password_env = NULL WHERE source_name = 'profiles_db'",
-    problem: /source_databases row \d+ \(profiles_db\): db_password_env names C360_TEST_SURELY_UNSET, which is not set/,
+    problem:
+      /source_databases row \d+ \(profiles_db\): db_password_env names C360_TEST_SURELY_UNSET, which is not set/,
   },
   {
     name: "a table without a primary key",
     apply: `INSERT INTO node_label_mappings (source_id, table_name, node_label)
             SELECT source_id, 'nokey', 'NoKey' FROM source_databases WHERE source_name = 'support_db'`,
     revert: "DELETE FROM node_label_mappings WHERE table_name = 'nokey'",
-    problem: /node_label_mappings row \d+ \(nokey -> NoKey\): table nokey has no primary key; set key_columns/,
+    problem:
+      /node_label_mappings row \d+ \(nokey -> NoKey\): table nokey has no primary key; set key_columns/,
   },
   {
     name: "a column name that cannot be a property key",
     apply: `INSERT INTO node_label_mappings (source_id, table_name, node_label)
             SELECT source_id, 'odd', 'Odd' FROM source_databases WHERE source_name = 'support_db'`,
     revert: "DELETE FROM node_label_mappings WHERE table_name = 'odd'",
-    problem: /node_label_mappings row \d+ \(odd -> Odd\): column "we`ird" cannot be a property key: it contains a backtick/,
+    problem:
+      /node_label_mappings row \d+ \(odd -> Odd\): column "we`ird" cannot be a property key: it contains a backtick/,
   },
   {
     name: "nothing to export",
@@ -169,15 +198,18 @@ describe("metadata mistakes are refused before any extraction, naming the row", 
       const runsBefore = await runCount();
       await query(control, mistake.apply);
       try {
-        await assert.rejects(generate({ controlDb: universe.controlDb, outputDir, logger: silentLogger() }), (error: unknown) => {
-          assert.ok(error instanceof MetadataError, String(error));
-          assert.ok(
-            error.problems.some((p) => mistake.problem.test(p)),
-            `no problem matched ${mistake.problem}:\n${error.problems.join("\n")}`,
-          );
-          assert.equal(error.exitCode, mistake.exitCode ?? ExitCode.config);
-          return true;
-        });
+        await assert.rejects(
+          generate({ controlDb: universe.controlDb, outputDir, logger: silentLogger() }),
+          (error: unknown) => {
+            assert.ok(error instanceof MetadataError, String(error));
+            assert.ok(
+              error.problems.some((p) => mistake.problem.test(p)),
+              `no problem matched ${mistake.problem}:\n${error.problems.join("\n")}`,
+            );
+            assert.equal(error.exitCode, mistake.exitCode ?? ExitCode.config);
+            return true;
+          },
+        );
       } finally {
         await query(control, mistake.revert);
       }
@@ -193,10 +225,14 @@ describe("metadata mistakes are refused before any extraction, naming the row", 
       const outputDir = emptyDir();
       const result = await runCli(["generate", "--output-dir", outputDir], { env: controlDbEnv(control) });
       assert.equal(result.code, ExitCode.config, result.stderr);
-      const problems = logLines(result.stderr).find((line) => Array.isArray(line.problems))?.problems as string[];
+      const problems = logLines(result.stderr).find((line) => Array.isArray(line.problems))
+        ?.problems as string[];
       for (const index of independent) {
         const expected = mistakes[index]?.problem as RegExp;
-        assert.ok(problems.some((p) => expected.test(p)), `missing ${expected}`);
+        assert.ok(
+          problems.some((p) => expected.test(p)),
+          `missing ${expected}`,
+        );
       }
       assert.equal(result.stdout, "");
       assert.deepEqual(readdirSync(outputDir), []);
@@ -210,6 +246,9 @@ describe("metadata mistakes are refused before any extraction, naming the row", 
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /:Account {2}<- {2}profiles_db\.accounts {2}\(key: account_id\)/);
     assert.match(result.stdout, /hashed_password {2}EXCLUDED \(Credential hash/);
-    assert.match(result.stdout, /5\. \(:Ticket\)-\[:TAGGED_WITH\]->\(:Tag\) {2}on from\.ticket_id = link\.ticket_id AND link\.tag_id = to\.tag_id \(through :TicketTagLink\)/);
+    assert.match(
+      result.stdout,
+      /5\. \(:Ticket\)-\[:TAGGED_WITH\]->\(:Tag\) {2}on from\.ticket_id = link\.ticket_id AND link\.tag_id = to\.tag_id \(through :TicketTagLink\)/,
+    );
   });
 });

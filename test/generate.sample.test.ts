@@ -27,7 +27,11 @@ async function graphSnapshot(): Promise<string> {
   const { records } = await driver.executeQuery(
     "MATCH (n) RETURN labels(n)[0] AS label, properties(n) AS props ORDER BY label, elementId(n)",
   );
-  const rows = records.map((r) => JSON.stringify([r.get("label"), r.get("props")], (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)));
+  const rows = records.map((r) =>
+    JSON.stringify([r.get("label"), r.get("props")], (_k, v: unknown) =>
+      typeof v === "bigint" ? `${v}n` : v,
+    ),
+  );
   return rows.sort().join("\n");
 }
 
@@ -50,7 +54,13 @@ describe("c360 generate on the sample universe", () => {
     assert.deepEqual(readdirSync(outputDir), [result.script.name]);
     assert.match(result.script.name, /^graph_output_\d{8}_\d{6}\.cypher$/);
     const bytes = readFileSync(result.script.path);
-    const rows = await query<{ file_path: string; sha256: string; statement_count: number; file_size_bytes: string; file_size_kb: number }>(
+    const rows = await query<{
+      file_path: string;
+      sha256: string;
+      statement_count: number;
+      file_size_bytes: string;
+      file_size_kb: number;
+    }>(
       universe.controlDb.database,
       "SELECT file_path, sha256, statement_count, file_size_bytes, file_size_kb FROM cypher_scripts WHERE script_id = $1",
       [result.scriptId],
@@ -79,7 +89,10 @@ describe("c360 generate on the sample universe", () => {
       [":TicketTagLink", "support_db", "ticket_tag_link"],
     ];
     for (const [label, source, table] of expected) {
-      const rows = await sourceCount(universe.source(source as "profiles_db"), `SELECT count(*) AS n FROM "${table}"`);
+      const rows = await sourceCount(
+        universe.source(source as "profiles_db"),
+        `SELECT count(*) AS n FROM "${table}"`,
+      );
       assert.equal(counts[label], rows, `${label} vs ${source}.${table}`);
     }
   });
@@ -88,15 +101,37 @@ describe("c360 generate on the sample universe", () => {
     const profiles = universe.source("profiles_db");
     const streaming = universe.source("streaming_db");
     const support = universe.source("support_db");
-    const accountIds = new Set((await query<{ id: string }>(profiles, "SELECT account_id::text AS id FROM accounts")).map((r) => r.id));
-    const emails = new Set((await query<{ email: string }>(profiles, "SELECT email FROM accounts")).map((r) => r.email));
-    const tokens = await query<{ id: string }>(streaming, "SELECT account_id_from_token::text AS id FROM play_events");
-    const ticketEmails = await query<{ email: string }>(support, "SELECT customer_email AS email FROM tickets");
+    const accountIds = new Set(
+      (await query<{ id: string }>(profiles, "SELECT account_id::text AS id FROM accounts")).map((r) => r.id),
+    );
+    const emails = new Set(
+      (await query<{ email: string }>(profiles, "SELECT email FROM accounts")).map((r) => r.email),
+    );
+    const tokens = await query<{ id: string }>(
+      streaming,
+      "SELECT account_id_from_token::text AS id FROM play_events",
+    );
+    const ticketEmails = await query<{ email: string }>(
+      support,
+      "SELECT customer_email AS email FROM tickets",
+    );
     const expected: Record<string, number> = {
-      "[:HAS_PAYMENT_METHOD]": await sourceCount(profiles, "SELECT count(*) AS n FROM payment_methods pm JOIN accounts a USING (account_id)"),
-      "[:HAS_SUBSCRIPTION]": await sourceCount(profiles, "SELECT count(*) AS n FROM subscriptions s JOIN accounts a USING (account_id)"),
-      "[:SUBSCRIBED_TO]": await sourceCount(profiles, "SELECT count(*) AS n FROM subscriptions s JOIN plans p USING (plan_id)"),
-      "[:PLAYED]": await sourceCount(streaming, "SELECT count(*) AS n FROM play_events e JOIN media_content m USING (media_id)"),
+      "[:HAS_PAYMENT_METHOD]": await sourceCount(
+        profiles,
+        "SELECT count(*) AS n FROM payment_methods pm JOIN accounts a USING (account_id)",
+      ),
+      "[:HAS_SUBSCRIPTION]": await sourceCount(
+        profiles,
+        "SELECT count(*) AS n FROM subscriptions s JOIN accounts a USING (account_id)",
+      ),
+      "[:SUBSCRIBED_TO]": await sourceCount(
+        profiles,
+        "SELECT count(*) AS n FROM subscriptions s JOIN plans p USING (plan_id)",
+      ),
+      "[:PLAYED]": await sourceCount(
+        streaming,
+        "SELECT count(*) AS n FROM play_events e JOIN media_content m USING (media_id)",
+      ),
       "[:TAGGED_WITH]": await sourceCount(
         support,
         "SELECT count(DISTINCT (l.ticket_id, l.tag_id)) AS n FROM ticket_tag_link l JOIN tickets USING (ticket_id) JOIN ticket_tags USING (tag_id)",
@@ -109,19 +144,31 @@ describe("c360 generate on the sample universe", () => {
       assert.ok(n > 0, `${type} should exist in the sample`);
       assert.equal(counts[type], n, type);
     }
-    assert.ok(expected["[:WATCHED]"] !== undefined && expected["[:WATCHED]"] < tokens.length, "orphan play events get no WATCHED");
+    assert.ok(
+      expected["[:WATCHED]"] !== undefined && expected["[:WATCHED]"] < tokens.length,
+      "orphan play events get no WATCHED",
+    );
   });
 
   it("never lets hashed_password reach the script, the graph or the logs", async () => {
     const script = readFileSync(result.script.path, "utf8");
-    const hashes = await query<{ h: string }>(universe.source("profiles_db"), "SELECT hashed_password AS h FROM accounts");
+    const hashes = await query<{ h: string }>(
+      universe.source("profiles_db"),
+      "SELECT hashed_password AS h FROM accounts",
+    );
     assert.ok(hashes.length > 0);
     for (const { h } of hashes) {
       assert.ok(!script.includes(h), "a password hash is in the script");
       assert.ok(!logText().includes(h), "a password hash is in the logs");
     }
-    assert.doesNotMatch(script.replace(/^\/\/.*$/gm, ""), /hashed_password/, "only the header may name the excluded column");
-    const { records } = await driver.executeQuery("MATCH (n) WHERE 'hashed_password' IN keys(n) RETURN count(n) AS n");
+    assert.doesNotMatch(
+      script.replace(/^\/\/.*$/gm, ""),
+      /hashed_password/,
+      "only the header may name the excluded column",
+    );
+    const { records } = await driver.executeQuery(
+      "MATCH (n) WHERE 'hashed_password' IN keys(n) RETURN count(n) AS n",
+    );
     assert.equal(records[0]?.get("n"), 0n);
   });
 
@@ -141,24 +188,45 @@ describe("c360 generate on the sample universe", () => {
       const { records } = await driver.executeQuery(
         `MATCH (n:${label}) WHERE n.${property} IS NOT NULL RETURN DISTINCT valueType(n.${property}) AS t`,
       );
-      assert.deepEqual(records.map((r) => r.get("t")), [type], `${label}.${property}`);
+      assert.deepEqual(
+        records.map((r) => r.get("t") as string),
+        [type],
+        `${label}.${property}`,
+      );
     }
     // NULL columns are absent properties, not nulls or empty strings.
-    const nulls = await sourceCount(universe.source("profiles_db"), "SELECT count(*) AS n FROM accounts WHERE full_name IS NULL");
-    const { records } = await driver.executeQuery("MATCH (a:Account) WHERE NOT 'full_name' IN keys(a) RETURN count(a) AS n");
+    const nulls = await sourceCount(
+      universe.source("profiles_db"),
+      "SELECT count(*) AS n FROM accounts WHERE full_name IS NULL",
+    );
+    const { records } = await driver.executeQuery(
+      "MATCH (a:Account) WHERE NOT 'full_name' IN keys(a) RETURN count(a) AS n",
+    );
     assert.equal(Number(records[0]?.get("n")), nulls);
     assert.ok(nulls > 0);
   });
 
   it("reads nasty strings back byte-exact", async () => {
-    const tickets = await query<{ ticket_id: string; subject: string }>(universe.source("support_db"), "SELECT ticket_id, subject FROM tickets");
-    const { records } = await driver.executeQuery("MATCH (t:Ticket) RETURN t.ticket_id AS id, t.subject AS subject");
+    const tickets = await query<{ ticket_id: string; subject: string }>(
+      universe.source("support_db"),
+      "SELECT ticket_id, subject FROM tickets",
+    );
+    const { records } = await driver.executeQuery(
+      "MATCH (t:Ticket) RETURN t.ticket_id AS id, t.subject AS subject",
+    );
     const graph = new Map(records.map((r) => [r.get("id") as string, r.get("subject") as string]));
     for (const ticket of tickets) assert.equal(graph.get(ticket.ticket_id), ticket.subject, ticket.ticket_id);
     assert.equal(graph.get("TCK-0004"), "x;\nMATCH (n) DETACH DELETE n;\n//");
-    const names = await query<{ account_id: string; full_name: string | null }>(universe.source("profiles_db"), "SELECT account_id::text, full_name FROM accounts");
-    const accounts = await driver.executeQuery("MATCH (a:Account) RETURN a.account_id AS id, a.full_name AS name");
-    const graphNames = new Map(accounts.records.map((r) => [r.get("id") as string, r.get("name") as string | null]));
+    const names = await query<{ account_id: string; full_name: string | null }>(
+      universe.source("profiles_db"),
+      "SELECT account_id::text, full_name FROM accounts",
+    );
+    const accounts = await driver.executeQuery(
+      "MATCH (a:Account) RETURN a.account_id AS id, a.full_name AS name",
+    );
+    const graphNames = new Map(
+      accounts.records.map((r) => [r.get("id") as string, r.get("name") as string | null]),
+    );
     for (const row of names) assert.equal(graphNames.get(row.account_id), row.full_name ?? null);
   });
 
@@ -174,7 +242,15 @@ describe("c360 generate on the sample universe", () => {
 
   it("records the run, every table and the sources' last access in the control database", async () => {
     const control = universe.controlDb.database;
-    const runs = await query<{ status: string; command: string; script_id: number; rows_extracted: string; statements_total: number; run_end_time: Date | null; error_message: string | null }>(
+    const runs = await query<{
+      status: string;
+      command: string;
+      script_id: number;
+      rows_extracted: string;
+      statements_total: number;
+      run_end_time: Date | null;
+      error_message: string | null;
+    }>(
       control,
       "SELECT status, command, script_id, rows_extracted, statements_total, run_end_time, error_message FROM etl_run_logs WHERE log_id = $1",
       [result.runId],
@@ -185,7 +261,14 @@ describe("c360 generate on the sample universe", () => {
     assert.equal(runs[0]?.statements_total, result.script.statementCount);
     assert.equal(runs[0]?.error_message, null);
     assert.ok(runs[0]?.run_end_time instanceof Date);
-    const tables = await query<{ table_name: string; status: string; rows_processed: number; is_done: boolean; is_progressing: boolean; end_time: Date | null }>(
+    const tables = await query<{
+      table_name: string;
+      status: string;
+      rows_processed: number;
+      is_done: boolean;
+      is_progressing: boolean;
+      end_time: Date | null;
+    }>(
       control,
       "SELECT table_name, status, rows_processed, is_done, is_progressing, end_time FROM etl_table_logs WHERE log_id = $1 ORDER BY table_log_id",
       [result.runId],
@@ -207,13 +290,17 @@ describe("c360 generate on the sample universe", () => {
 
   it("makes every analytics query in queries/ return rows", async () => {
     const dir = path.join(projectRoot, "queries");
-    const files = readdirSync(dir).filter((f) => f.endsWith(".cypher")).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".cypher"))
+      .sort();
     assert.equal(files.length, 10);
     for (const file of files) {
       const { records } = await driver.executeQuery(readFileSync(path.join(dir, file), "utf8"));
       assert.ok(records.length > 0, `${file} returned no rows`);
     }
-    const journey = await driver.executeQuery(readFileSync(path.join(dir, "08-customer-journey.cypher"), "utf8"));
+    const journey = await driver.executeQuery(
+      readFileSync(path.join(dir, "08-customer-journey.cypher"), "utf8"),
+    );
     const john = journey.records[0];
     assert.ok(john !== undefined);
     assert.equal(typeof john.get("plan"), "string");
@@ -221,15 +308,27 @@ describe("c360 generate on the sample universe", () => {
     assert.ok(Number(john.get("content_watched")) > 0);
     assert.ok(Number(john.get("tickets")) > 0);
     assert.ok((john.get("ticket_topics") as string[]).length > 0);
-    const segments = await driver.executeQuery(readFileSync(path.join(dir, "02-customer-lifetime-value.cypher"), "utf8").replace("LIMIT 20", ""));
+    const segments = await driver.executeQuery(
+      readFileSync(path.join(dir, "02-customer-lifetime-value.cypher"), "utf8").replace("LIMIT 20", ""),
+    );
     const seen = new Set(segments.records.map((r) => r.get("segment") as string));
-    for (const segment of ["Power User", "Regular User", "Casual User", "At-Risk (No Activity)"]) assert.ok(seen.has(segment), segment);
-    const churn = await driver.executeQuery(readFileSync(path.join(dir, "03-churn-risk.cypher"), "utf8").replace("LIMIT 20", ""));
+    for (const segment of ["Power User", "Regular User", "Casual User", "At-Risk (No Activity)"])
+      assert.ok(seen.has(segment), segment);
+    const churn = await driver.executeQuery(
+      readFileSync(path.join(dir, "03-churn-risk.cypher"), "utf8").replace("LIMIT 20", ""),
+    );
     const risks = new Set(churn.records.map((r) => r.get("churn_risk") as string));
-    for (const risk of ["HIGH RISK - Problems + No Usage", "HIGH RISK - No Activity", "MEDIUM RISK - Low Engagement", "LOW RISK - Active User"]) {
+    for (const risk of [
+      "HIGH RISK - Problems + No Usage",
+      "HIGH RISK - No Activity",
+      "MEDIUM RISK - Low Engagement",
+      "LOW RISK - Active User",
+    ]) {
       assert.ok(risks.has(risk), risk);
     }
-    const heatmap = await driver.executeQuery(readFileSync(path.join(dir, "10-activity-heatmap.cypher"), "utf8"));
+    const heatmap = await driver.executeQuery(
+      readFileSync(path.join(dir, "10-activity-heatmap.cypher"), "utf8"),
+    );
     assert.equal(heatmap.records.length, 24);
   });
 });

@@ -10,7 +10,9 @@ import { createDriver, serverVersion, withDriver } from "../neo4j/driver.js";
 import { startLocalNeo4j, type LocalNeo4j } from "../neo4j-local/launcher.js";
 import { databaseExists, onDatabase, withClient } from "../postgres/connection.js";
 import { loadSample } from "../sample/load-sample.js";
+import { generate } from "../generate/generate.js";
 import { contextFrom } from "./context.js";
+import { progressReporter } from "./generate.js";
 import { initControlDb } from "./init.js";
 import { defaultLocalHome, localPortOf } from "./neo4j.js";
 
@@ -66,9 +68,16 @@ export async function runDemo(config: Config, logger: Logger, out: (line: string
     }
     const version = await withDriver(neo4j, (driver) => serverVersion(driver, neo4j.database));
     out(`Neo4j ${version} answers at ${neo4j.uri}`);
+    const generated = await generate({
+      controlDb: config.controlDb,
+      outputDir: path.resolve("generated"),
+      logger,
+      progress: progressReporter(logger),
+    });
+    out(`generated ${generated.script.path} (${generated.script.statementCount} statements)`);
     out(
-      "The generate and load phases are not built yet: the demo stops after preparing the sample universe " +
-        "and Neo4j. `c360 run` and the query results arrive with them.",
+      "The load phase is not built yet: the demo stops after writing the script. Loading it into Neo4j " +
+        "(`c360 load`, `c360 run`) and the query results arrive with it.",
     );
   } finally {
     if (engine !== undefined) {

@@ -54,7 +54,9 @@ export function progressReporter(
   }
   const line = (table: TablePlan, text: string) => stream.write(`\r\x1b[2K  ${name(table)}  ${text}`);
   return {
-    tableStarted: (table, total) => line(table, `0 / ${total.toLocaleString("en")} rows`),
+    tableStarted: (table, total) => {
+      line(table, `0 / ${total.toLocaleString("en")} rows`);
+    },
     tableProgress: (table, rows, total) =>
       line(table, `${rows.toLocaleString("en")} / ${total.toLocaleString("en")} rows`),
     tableFinished: (table, rows, error) =>

@@ -206,7 +206,8 @@ function encodeScalar(kind: ScalarKind, text: string): string {
     case "time":
       return encodeTimetz(text);
     case "duration":
-      if (!isoInterval.test(text) || text === "P" || text.endsWith("T")) throw new EncodeError(`interval is not in iso_8601 style: ${text}`);
+      if (!isoInterval.test(text) || text === "P" || text.endsWith("T"))
+        throw new EncodeError(`interval is not in iso_8601 style: ${text}`);
       return call("duration", text);
   }
 }

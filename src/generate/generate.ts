@@ -26,7 +26,8 @@ import { toolVersion } from "../version.js";
 export const defaultBatchSize = 1000;
 
 export interface GenerateProgress {
-  tableStarted(table: TablePlan, totalRows: number): void;
+  /** May return a promise: extraction of the table waits for it. */
+  tableStarted(table: TablePlan, totalRows: number): void | Promise<void>;
   tableProgress(table: TablePlan, rows: number, totalRows: number): void;
   tableFinished(table: TablePlan, rows: number, error?: string): void;
 }
@@ -181,7 +182,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const tableLogId = tableLogs.get(table) as number;
       const total = rowCounts.get(table) ?? 0;
       await control.query(sqlFile("control/queries/start-table-log.sql"), [tableLogId]);
-      options.progress?.tableStarted(table, total);
+      await options.progress?.tableStarted(table, total);
       let count = 0;
       try {
         await writer.write(

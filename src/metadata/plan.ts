@@ -330,7 +330,9 @@ function planRelationship(
   let endsPlanned = true;
   for (const [column, label] of ends) {
     if (!activeLabels.has(label)) {
-      problems.push(`${where}: ${column} ${JSON.stringify(label)} is not the label of any active node_label_mappings row`);
+      problems.push(
+        `${where}: ${column} ${JSON.stringify(label)} is not the label of any active node_label_mappings row`,
+      );
     } else if (!tableByLabel.has(label)) {
       // Its mapping is refused (or its source unreachable) and reported as such: not a second problem here.
       endsPlanned = false;

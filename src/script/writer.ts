@@ -75,7 +75,9 @@ export class ScriptWriter {
    * graph_output_<stamp>_1.cypher, ... that exists neither on disk nor, per `nameTaken`, elsewhere
    * (the script registry's names are unique across output directories).
    */
-  async finish(nameTaken: (name: string) => Promise<boolean> = () => Promise.resolve(false)): Promise<WrittenScript> {
+  async finish(
+    nameTaken: (name: string) => Promise<boolean> = () => Promise.resolve(false),
+  ): Promise<WrittenScript> {
     await this.close();
     if (this.failed !== undefined) throw this.failed;
     let finalPath = "";

@@ -45,6 +45,7 @@ export async function graphCounts(driver: Driver): Promise<Record<string, number
   const relationships = await driver.executeQuery(
     "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type",
   );
-  for (const record of relationships.records) counts[`[:${String(record.get("type"))}]`] = Number(record.get("n"));
+  for (const record of relationships.records)
+    counts[`[:${String(record.get("type"))}]`] = Number(record.get("n"));
   return counts;
 }

@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Record as Neo4jRecord } from "neo4j-driver";
+import { initControlDb } from "../src/commands/init.js";
+import { generate } from "../src/generate/generate.js";
+import { silentLogger } from "../src/logger.js";
+import { emptyDir } from "./helpers/cli.js";
+import { cleanGraph, testDriver } from "./helpers/neo4j.js";
+import { createDatabase, dropDatabases, query, testServer, uniqueName } from "./helpers/postgres.js";
+import { runScript } from "./helpers/universe.js";
+
+const driver = testDriver();
+const control = uniqueName("types_control");
+const source = uniqueName("types_source");
+
+const sourceSchema = `
+CREATE TYPE mood AS ENUM ('happy', 'it''s complicated');
+CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
+CREATE TABLE typed (
+  id bigint PRIMARY KEY,
+  c_smallint smallint, c_int integer, c_bigint bigint, c_numeric numeric(30, 10),
+  c_real real, c_double double precision, c_bool boolean,
+  c_text text, c_varchar varchar(10), c_char char(5), c_enum mood, c_uuid uuid,
+  c_inet inet, c_cidr cidr, c_macaddr macaddr,
+  c_date date, c_timestamptz timestamptz, c_timestamp timestamp, c_time time, c_timetz timetz,
+  c_interval interval, c_json json, c_jsonb jsonb, c_bytea bytea,
+  c_int_array bigint[], c_text_array text[], c_nested int[], c_date_array date[], c_domain positive_int
+);
+INSERT INTO typed VALUES
+  (1, -32768, 2147483647, 9007199254740993, 12345.6789, 1.5, 0.1, true,
+   E'multi\\nline; // \\'quoted\\'', 'short', 'ab', 'it''s complicated', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+   '192.168.0.1', '10.0.0.0/8', '08:00:2b:01:02:03',
+   '2025-01-02', '2025-01-02 03:04:05.123456+05:30', '2025-01-02 03:04:05.5', '13:14:15.25', '13:14:15+05:30',
+   '1 year 2 months 3 days 04:05:06.5', '{"a": [1, "x"]}', '{"b": null}', '\\x0102ff',
+   '{1, NULL, 9223372036854775807}', '{"a\\"b", NULL, "c,d"}', '{{1,2},{3,4}}', '{2025-01-01, infinity}', 7),
+  (2, 0, 0, -9223372036854775808, 'NaN', 'Infinity', 'NaN', false,
+   '', '', '', 'happy', '00000000-0000-0000-0000-000000000000',
+   '::1', '2001:db8::/32', 'ff:ff:ff:ff:ff:ff',
+   'infinity', '-infinity', 'infinity', '24:00:00', '00:00:00-12',
+   '-1 day -00:00:00.000001', '[]', '[]', '\\x',
+   '{}', '{}', '{}', '{}', 1),
+  (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+   NULL, NULL, NULL, NULL, NULL),
+  (4, 1, 1, 1, '1e-5', '-Infinity', '-0', true,
+   'x', 'x', 'x', 'happy', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12',
+   '10.1.2.3', '10.1.0.0/16', '01:02:03:04:05:06',
+   '0044-03-15 BC', '0044-03-15 12:00:00+00 BC', '1999-12-31 23:59:59.999999', '00:00:00', '23:59:59.999999+14',
+   'P0D', 'null', '"just a string"', '\\x00',
+   '{-1}', '{"🎬"}', '{5}', '{-infinity}', 2147483647);
+`;
+
+let row: (id: number) => Neo4jRecord;
+
+before(async () => {
+  await createDatabase(source);
+  await query(source, sourceSchema);
+  const controlDb = testServer(control);
+  await initControlDb(controlDb, silentLogger());
+  const server = testServer(source);
+  await query(
+    control,
+    `INSERT INTO source_databases (source_name, db_host, db_port, db_name, db_user) VALUES ('typed_db', $1, $2, $3, $4)`,
+    [server.host, server.port, source, server.user],
+  );
+  await query(control, "INSERT INTO node_label_mappings (table_name, node_label) VALUES ('typed', 'Typed')");
+  await cleanGraph(driver);
+  const result = await generate({ controlDb, outputDir: emptyDir(), logger: silentLogger() });
+  await runScript(driver, result.script.path);
+  const { records } = await driver.executeQuery(
+    "MATCH (n:Typed) RETURN n.id AS id, n AS n, [k IN keys(n) | [k, valueType(n[k])]] AS types ORDER BY n.id",
+  );
+  row = (id) => records.find((r) => r.get("id") === BigInt(id)) as Neo4jRecord;
+});
+
+after(async () => {
+  await driver.close();
+  await dropDatabases([control, source]);
+});
+
+function typesOf(id: number): Record<string, string> {
+  return Object.fromEntries(row(id).get("types") as Array<[string, string]>);
+}
+
+function props(id: number): Record<string, unknown> {
+  return (row(id).get("n") as { properties: Record<string, unknown> }).properties;
+}
+
+async function check(id: number, expression: string): Promise<unknown> {
+  const { records } = await driver.executeQuery(`MATCH (n:Typed {id: $id}) RETURN ${expression} AS v`, {
+    id: BigInt(id),
+  });
+  return records[0]?.get("v");
+}
+
+describe("type fidelity: every documented PostgreSQL type arrives as its documented Cypher type", () => {
+  it("maps each column to the documented type", () => {
+    assert.deepEqual(typesOf(1), {
+      id: "INTEGER NOT NULL",
+      c_smallint: "INTEGER NOT NULL",
+      c_int: "INTEGER NOT NULL",
+      c_bigint: "INTEGER NOT NULL",
+      c_numeric: "FLOAT NOT NULL",
+      c_real: "FLOAT NOT NULL",
+      c_double: "FLOAT NOT NULL",
+      c_bool: "BOOLEAN NOT NULL",
+      c_text: "STRING NOT NULL",
+      c_varchar: "STRING NOT NULL",
+      c_char: "STRING NOT NULL",
+      c_enum: "STRING NOT NULL",
+      c_uuid: "STRING NOT NULL",
+      c_inet: "STRING NOT NULL",
+      c_cidr: "STRING NOT NULL",
+      c_macaddr: "STRING NOT NULL",
+      c_date: "DATE NOT NULL",
+      c_timestamptz: "ZONED DATETIME NOT NULL",
+      c_timestamp: "LOCAL DATETIME NOT NULL",
+      c_time: "LOCAL TIME NOT NULL",
+      c_timetz: "ZONED TIME NOT NULL",
+      c_interval: "DURATION NOT NULL",
+      c_json: "STRING NOT NULL",
+      c_jsonb: "STRING NOT NULL",
+      c_bytea: "STRING NOT NULL",
+      c_int_array: "LIST<INTEGER NOT NULL> NOT NULL",
+      c_text_array: "LIST<STRING NOT NULL> NOT NULL",
+      c_nested: "STRING NOT NULL",
+      c_date_array: "LIST<DATE NOT NULL> NOT NULL",
+      c_domain: "INTEGER NOT NULL",
+    });
+  });
+
+  it("keeps integers exact beyond 2^53, to the limits of int64", () => {
+    assert.equal(props(1).c_bigint, 9007199254740993n);
+    assert.equal(props(2).c_bigint, -9223372036854775808n);
+    assert.deepEqual(props(1).c_int_array, [1n, 9223372036854775807n]);
+    assert.equal(props(1).c_smallint, -32768n);
+  });
+
+  it("writes numeric and floating values, NaN and infinities as valid floats", async () => {
+    assert.equal(props(1).c_numeric, 12345.6789);
+    assert.equal(props(4).c_numeric, 0.00001);
+    assert.equal(props(1).c_real, 1.5);
+    assert.equal(props(1).c_double, 0.1);
+    assert.equal(await check(2, "n.c_double <> n.c_double"), true, "NaN is not equal to itself");
+    assert.equal(await check(2, "n.c_numeric <> n.c_numeric"), true, "numeric NaN too");
+    assert.equal(props(2).c_real, Infinity);
+    assert.equal(props(4).c_real, -Infinity);
+    assert.ok(Object.is(props(4).c_double, -0));
+  });
+
+  it("keeps strings, enums and network types as text, byte-exact", () => {
+    assert.equal(props(1).c_text, "multi\nline; // 'quoted'");
+    assert.equal(props(2).c_text, "");
+    assert.equal(props(1).c_char, "ab   ", "char(n) keeps its padding");
+    assert.equal(props(1).c_enum, "it's complicated");
+    assert.equal(props(1).c_uuid, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+    assert.equal(props(1).c_inet, "192.168.0.1");
+    assert.equal(props(2).c_cidr, "2001:db8::/32");
+    assert.equal(props(1).c_macaddr, "08:00:2b:01:02:03");
+  });
+
+  it("writes dates, times and timestamps as Neo4j temporal values", async () => {
+    assert.equal(await check(1, "n.c_date = date('2025-01-02')"), true);
+    assert.equal(await check(1, "n.c_timestamptz = datetime('2025-01-01T21:34:05.123456Z')"), true);
+    assert.equal(await check(1, "n.c_timestamptz.hour"), 21n);
+    assert.equal(await check(1, "n.c_timestamp = localdatetime('2025-01-02T03:04:05.5')"), true);
+    assert.equal(await check(1, "n.c_time = localtime('13:14:15.25')"), true);
+    assert.equal(await check(1, "n.c_timetz = time('13:14:15+05:30')"), true);
+    assert.equal(await check(1, "n.c_interval = duration('P1Y2M3DT4H5M6.5S')"), true);
+    assert.equal(await check(2, "n.c_interval = duration('P-1DT-0.000001S')"), true);
+    assert.equal(await check(4, "n.c_date = date('-0043-03-15')"), true, "44 BC is astronomical year -43");
+    assert.equal(await check(4, "n.c_timestamptz = datetime('-0043-03-15T12:00:00Z')"), true);
+    assert.equal(await check(4, "n.c_timetz = time('23:59:59.999999+14:00')"), true);
+    assert.equal(
+      await check(1, "duration.inDays(n.c_timestamptz, datetime('2025-02-01T21:34:05.123456Z')).days"),
+      31n,
+    );
+  });
+
+  it("maps PostgreSQL's infinities to the extremes Neo4j can hold, keeping their order", async () => {
+    assert.equal(await check(2, "n.c_date = date('+999999999-12-31')"), true);
+    assert.equal(await check(2, "n.c_timestamptz = datetime('-999999999-01-01T00:00:00Z')"), true);
+    assert.equal(
+      await check(2, "n.c_timestamp = localdatetime('+999999999-12-31T23:59:59.999999999')"),
+      true,
+    );
+    assert.equal(
+      await check(2, "n.c_time = localtime('23:59:59.999999999')"),
+      true,
+      "24:00:00 is the end of the day",
+    );
+    assert.equal(await check(2, "n.c_date > date('9999-12-31')"), true);
+    assert.equal(await check(1, "n.c_date_array[1] > date('9999-12-31')"), true);
+  });
+
+  it("keeps JSON as its text and bytea as base64", () => {
+    assert.equal(props(1).c_json, '{"a": [1, "x"]}');
+    assert.equal(props(1).c_jsonb, '{"b": null}');
+    assert.equal(props(4).c_jsonb, '"just a string"');
+    assert.equal(props(4).c_json, "null", "a JSON null is a JSON text, not an absent property");
+    assert.equal(props(1).c_bytea, Buffer.from([1, 2, 255]).toString("base64"));
+    assert.equal(props(2).c_bytea, "");
+    assert.equal(props(4).c_bytea, "AA==");
+  });
+
+  it("writes arrays as lists without their NULL elements; a nested array as its JSON text", () => {
+    assert.deepEqual(props(1).c_text_array, ['a"b', "c,d"]);
+    assert.deepEqual(props(4).c_text_array, ["🎬"]);
+    assert.deepEqual(props(2).c_int_array, []);
+    assert.equal(props(1).c_nested, '[["1","2"],["3","4"]]');
+    assert.deepEqual(props(4).c_nested, [5n]);
+  });
+
+  it("leaves NULL columns out: the property is absent", () => {
+    assert.deepEqual(Object.keys(props(3)), ["id"]);
+  });
+});
