@@ -10,6 +10,9 @@ import { settingFlags } from "./commands/context.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerInit } from "./commands/init.js";
+import { registerLoad } from "./commands/load.js";
+import { registerQuery } from "./commands/query.js";
+import { registerRun } from "./commands/run.js";
 import { registerNeo4j } from "./commands/neo4j.js";
 import { registerSample } from "./commands/sample.js";
 
@@ -30,8 +33,11 @@ export function buildProgram(): Command {
   }
 
   registerDemo(program);
-  registerInit(program);
+  registerRun(program);
   registerGenerate(program);
+  registerLoad(program);
+  registerQuery(program);
+  registerInit(program);
   registerSample(program);
   registerNeo4j(program);
 

@@ -27,6 +27,8 @@ export const ExitCode = {
   refused: 9,
   /** Something c360 needs from the machine is missing (Java, Maven, a built launcher). */
   prerequisite: 10,
+  /** A script file is missing, empty, not text, or not well-formed Cypher (e.g. an unterminated string). */
+  badScript: 11,
   /** Stopped by SIGINT. */
   interrupted: 130,
   /** Stopped by SIGTERM. */
@@ -102,6 +104,12 @@ export class SourceError extends C360Error {
 export class TargetError extends C360Error {
   constructor(message: string, options: C360ErrorOptions = {}) {
     super(message, ExitCode.target, options);
+  }
+}
+
+export class ScriptFileError extends C360Error {
+  constructor(message: string, options: C360ErrorOptions = {}) {
+    super(message, ExitCode.badScript, options);
   }
 }
 

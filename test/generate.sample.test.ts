@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { generate, type GenerateResult } from "../src/generate/generate.js";
 import { projectRoot } from "../src/version.js";
 import { emptyDir } from "./helpers/cli.js";
+import { silentLogger } from "../src/logger.js";
 import { capturingLogger } from "./helpers/logs.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
 import { query } from "./helpers/postgres.js";
@@ -330,5 +331,21 @@ describe("c360 generate on the sample universe", () => {
       readFileSync(path.join(dir, "10-activity-heatmap.cypher"), "utf8"),
     );
     assert.equal(heatmap.records.length, 24);
+  });
+
+  it("gives the same graph shape from metadata written for the original tool (no source on label mappings)", async () => {
+    const expected = await graphCounts(driver);
+    await query(
+      universe.controlDb.database,
+      "UPDATE node_label_mappings SET source_id = NULL, description = NULL",
+    );
+    const original = await generate({
+      controlDb: universe.controlDb,
+      outputDir: emptyDir(),
+      logger: silentLogger(),
+    });
+    await cleanGraph(driver);
+    await runScript(driver, original.script.path);
+    assert.deepEqual(await graphCounts(driver), expected);
   });
 });

@@ -10,9 +10,9 @@ import { createDriver, serverVersion, withDriver } from "../neo4j/driver.js";
 import { startLocalNeo4j, type LocalNeo4j } from "../neo4j-local/launcher.js";
 import { databaseExists, onDatabase, withClient } from "../postgres/connection.js";
 import { loadSample } from "../sample/load-sample.js";
-import { generate } from "../generate/generate.js";
 import { contextFrom } from "./context.js";
-import { progressReporter } from "./generate.js";
+import { printResults, runQueries } from "./query.js";
+import { runPipeline } from "./run.js";
 import { initControlDb } from "./init.js";
 import { defaultLocalHome, localPortOf } from "./neo4j.js";
 
@@ -68,17 +68,12 @@ export async function runDemo(config: Config, logger: Logger, out: (line: string
     }
     const version = await withDriver(neo4j, (driver) => serverVersion(driver, neo4j.database));
     out(`Neo4j ${version} answers at ${neo4j.uri}`);
-    const generated = await generate({
-      controlDb: config.controlDb,
-      outputDir: path.resolve("generated"),
-      logger,
-      progress: progressReporter(logger),
-    });
-    out(`generated ${generated.script.path} (${generated.script.statementCount} statements)`);
+    const { generated, loaded } = await runPipeline({ config: { ...config, neo4j }, logger, clear: true });
     out(
-      "The load phase is not built yet: the demo stops after writing the script. Loading it into Neo4j " +
-        "(`c360 load`, `c360 run`) and the query results arrive with it.",
+      `ran the job: ${generated.script.path} (${generated.script.statementCount} statements) loaded with --clear: ` +
+        `${loaded.counters.nodesCreated} nodes and ${loaded.counters.relationshipsCreated} relationships`,
     );
+    printResults(await runQueries(neo4j, undefined), false);
   } finally {
     if (engine !== undefined) {
       await engine
@@ -94,7 +89,8 @@ export function registerDemo(program: Command): void {
     .summary("the Quick start: set up the sample universe and Neo4j on local defaults, run the job")
     .description(
       "Creates the sample universe if the control database is missing (an existing one is only upgraded), " +
-        "starts the local Neo4j if nothing answers at NEO4J_URI, and runs the main job against it.",
+        "starts the local Neo4j if nothing answers at NEO4J_URI (and stops it afterwards), runs `c360 run --clear` " +
+        "against it and prints the ten analytics queries' results.",
     )
     .addHelpText("after", "\nExample:\n  $ npx c360 demo")
     .action(async (_options: unknown, command: Command) => {

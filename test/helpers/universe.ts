@@ -30,9 +30,12 @@ export async function createSampleUniverse(label: string): Promise<TestUniverse>
   };
 }
 
-/** Runs a script file against Neo4j the way `c360 load` does (split, one auto-commit each). */
-export async function runScript(driver: Driver, file: string): Promise<LoadCounters> {
-  return executeStatements(driver, "neo4j", splitStatements(createReadStream(file)));
+/**
+ * Runs a script file against Neo4j the way `c360 load` does (parameterized batches), or, with
+ * `literal`, exactly as written, statement by statement (as cypher-shell would).
+ */
+export async function runScript(driver: Driver, file: string, literal = false): Promise<LoadCounters> {
+  return executeStatements(driver, splitStatements(createReadStream(file)), { database: "neo4j", literal });
 }
 
 /** Node counts per label and relationship counts per type. */

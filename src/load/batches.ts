@@ -1,0 +1,320 @@
+/**
+ * Turns c360's literal node statements back into parameters.
+ *
+ * A generated script is plain Cypher, so a person can review it and cypher-shell can run it. But
+ * Neo4j parses and plans every literal statement from scratch, which for big `UNWIND [ {...} ]`
+ * lists costs far more than the write itself. So `c360 load` recognises the node statements
+ * c360 writes, decodes their rows (the small literal grammar of src/cypher/encode.ts) and sends
+ * `UNWIND $rows AS row <same tail>` instead, many statements' rows per transaction: the same
+ * graph, one cached plan, a fraction of the work. Anything it does not recognise, or cannot
+ * decode, runs as written.
+ */
+import neo4j from "neo4j-driver";
+
+export type ParamValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | ParamValue[]
+  | { [key: string]: ParamValue }
+  | InstanceType<typeof neo4j.types.Date>
+  | InstanceType<typeof neo4j.types.LocalTime>
+  | InstanceType<typeof neo4j.types.Time>
+  | InstanceType<typeof neo4j.types.LocalDateTime>
+  | InstanceType<typeof neo4j.types.DateTime>
+  | InstanceType<typeof neo4j.types.Duration>;
+
+export type Row = Record<string, ParamValue>;
+
+export interface NodeBatch {
+  /** The statement after `AS row`, e.g. "MERGE (n:`Account` {...})\nSET n = row". */
+  tail: string;
+  rows: Row[];
+}
+
+class LiteralSyntaxError extends Error {}
+
+const batchHead = "UNWIND [\n";
+const batchTailPattern = /\n\] AS row\n(MERGE \(n:`(?:[^`]|``)+` \{[^\n]*\}\)\nSET n = row)$/;
+
+/** Decodes a c360 node statement, or returns undefined for anything else. */
+export function parseNodeBatch(statement: string): NodeBatch | undefined {
+  if (!statement.startsWith(batchHead)) return undefined;
+  const tail = batchTailPattern.exec(statement);
+  if (tail === null) return undefined;
+  const listText = statement.slice(batchHead.length - 2, tail.index + 2); // "[\n" ... "\n]"
+  try {
+    const parser = new LiteralParser(listText);
+    const value = parser.parseValue();
+    parser.expectEnd();
+    if (!Array.isArray(value) || !value.every(isRow)) return undefined;
+    return { tail: tail[1] as string, rows: value };
+  } catch (error) {
+    if (error instanceof LiteralSyntaxError || error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+function isRow(value: ParamValue): value is Row {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && value.constructor === Object;
+}
+
+/** A parser for exactly the literal grammar src/cypher/encode.ts writes. */
+class LiteralParser {
+  private position = 0;
+
+  constructor(private readonly text: string) {}
+
+  expectEnd(): void {
+    this.skipSpace();
+    if (this.position !== this.text.length) this.fail("trailing text");
+  }
+
+  parseValue(): ParamValue {
+    this.skipSpace();
+    const c = this.text[this.position];
+    if (c === "[") return this.parseList();
+    if (c === "{") return this.parseMap();
+    if (c === "'") return this.parseString();
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return this.parseNumber();
+    if (this.text.startsWith("true", this.position)) {
+      this.position += 4;
+      return true;
+    }
+    if (this.text.startsWith("false", this.position)) {
+      this.position += 5;
+      return false;
+    }
+    return this.parseCall();
+  }
+
+  private fail(message: string): never {
+    throw new LiteralSyntaxError(`${message} at ${this.position}`);
+  }
+
+  private skipSpace(): void {
+    while (this.position < this.text.length && /\s/.test(this.text[this.position] as string)) this.position++;
+  }
+
+  private expect(char: string): void {
+    this.skipSpace();
+    if (this.text[this.position] !== char) this.fail(`expected ${char}`);
+    this.position++;
+  }
+
+  private peek(): string | undefined {
+    this.skipSpace();
+    return this.text[this.position];
+  }
+
+  private parseList(): ParamValue[] {
+    this.expect("[");
+    const items: ParamValue[] = [];
+    if (this.peek() === "]") {
+      this.position++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.parseValue());
+      const next = this.peek();
+      this.position++;
+      if (next === "]") return items;
+      if (next !== ",") this.fail("expected , or ]");
+    }
+  }
+
+  private parseMap(): Row {
+    this.expect("{");
+    const map: Row = {};
+    if (this.peek() === "}") {
+      this.position++;
+      return map;
+    }
+    for (;;) {
+      this.expect("`");
+      let key = "";
+      for (;;) {
+        const end = this.text.indexOf("`", this.position);
+        if (end < 0) this.fail("unterminated key");
+        key += this.text.slice(this.position, end);
+        this.position = end + 1;
+        if (this.text[this.position] === "`") {
+          key += "`";
+          this.position++;
+        } else break;
+      }
+      this.expect(":");
+      map[key] = this.parseValue();
+      const next = this.peek();
+      this.position++;
+      if (next === "}") return map;
+      if (next !== ",") this.fail("expected , or }");
+    }
+  }
+
+  private parseString(): string {
+    this.expect("'");
+    let out = "";
+    let start = this.position;
+    for (;;) {
+      const i = this.position;
+      const c = this.text[i];
+      if (c === undefined) this.fail("unterminated string");
+      if (c === "'") {
+        out += this.text.slice(start, i);
+        this.position = i + 1;
+        return out;
+      }
+      if (c === "\\") {
+        out += this.text.slice(start, i);
+        const e = this.text[i + 1];
+        const simple: Record<string, string> = {
+          "\\": "\\",
+          "'": "'",
+          '"': '"',
+          n: "\n",
+          r: "\r",
+          t: "\t",
+          b: "\b",
+          f: "\f",
+        };
+        if (e !== undefined && simple[e] !== undefined) {
+          out += simple[e];
+          this.position = i + 2;
+        } else if (e === "u") {
+          const hex = this.text.slice(i + 2, i + 6);
+          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail("bad \\u escape");
+          out += String.fromCharCode(parseInt(hex, 16));
+          this.position = i + 6;
+        } else this.fail("unknown escape");
+        start = this.position;
+      } else this.position++;
+    }
+  }
+
+  private parseNumber(): number | bigint {
+    const match = /^-?\d+(\.\d+)?(E-?\d+)?/.exec(this.text.slice(this.position, this.position + 40));
+    if (match === null) this.fail("bad number");
+    this.position += match[0].length;
+    const isFloat = match[1] !== undefined || match[2] !== undefined;
+    return isFloat ? Number(match[0]) : BigInt(match[0]);
+  }
+
+  private parseCall(): ParamValue {
+    const match = /^([a-zA-Z]+)\('/.exec(this.text.slice(this.position, this.position + 20));
+    if (match === null) this.fail("unexpected token");
+    this.position += (match[1] as string).length + 1;
+    const argument = this.parseString();
+    this.expect(")");
+    return callValue(match[1] as string, argument);
+  }
+}
+
+const clock = /^(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?/;
+
+function nanos(fraction: string | undefined): number {
+  return fraction === undefined ? 0 : Number(fraction.padEnd(9, "0"));
+}
+
+function parseDate(text: string): { year: number; month: number; day: number; rest: string } {
+  const m = /^([+-]?\d{4,9})-(\d\d)-(\d\d)/.exec(text);
+  if (m === null) throw new LiteralSyntaxError(`bad date ${text}`);
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), rest: text.slice(m[0].length) };
+}
+
+function parseClock(text: string): {
+  hour: number;
+  minute: number;
+  second: number;
+  nano: number;
+  rest: string;
+} {
+  const m = clock.exec(text);
+  if (m === null) throw new LiteralSyntaxError(`bad time ${text}`);
+  return {
+    hour: Number(m[1]),
+    minute: Number(m[2]),
+    second: Number(m[3]),
+    nano: nanos(m[4]),
+    rest: text.slice(m[0].length),
+  };
+}
+
+function offsetSeconds(text: string): number {
+  if (text === "Z") return 0;
+  const m = /^([+-])(\d\d):(\d\d)$/.exec(text);
+  if (m === null) throw new LiteralSyntaxError(`bad offset ${text}`);
+  return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
+}
+
+function parseDuration(text: string): InstanceType<typeof neo4j.types.Duration> {
+  const m =
+    /^P(?:(-?\d+)Y)?(?:(-?\d+)M)?(?:(-?\d+)D)?(?:T(?:(-?\d+)H)?(?:(-?\d+)M)?(?:(-?)(\d+)(?:\.(\d+))?S)?)?$/.exec(
+      text,
+    );
+  if (m === null) throw new LiteralSyntaxError(`bad duration ${text}`);
+  const months = Number(m[1] ?? 0) * 12 + Number(m[2] ?? 0);
+  const days = Number(m[3] ?? 0);
+  const secondsSign = m[6] === "-" ? -1n : 1n;
+  const totalNanos =
+    (BigInt(m[4] ?? 0) * 3600n + BigInt(m[5] ?? 0) * 60n) * 1_000_000_000n +
+    secondsSign *
+      (BigInt(m[7] ?? 0) * 1_000_000_000n + BigInt((m[8] ?? "").padEnd(9, "0").slice(0, 9) || "0"));
+  // Whole seconds rounded down, nanoseconds in [0, 1e9): how Neo4j itself normalises a duration.
+  let seconds = totalNanos / 1_000_000_000n;
+  let nano = totalNanos - seconds * 1_000_000_000n;
+  if (nano < 0n) {
+    seconds -= 1n;
+    nano += 1_000_000_000n;
+  }
+  // PostgreSQL intervals hold at most about 2^31 hours: the seconds fit a double exactly.
+  return new neo4j.types.Duration(months, days, Number(seconds), Number(nano));
+}
+
+function callValue(fn: string, text: string): ParamValue {
+  switch (fn) {
+    case "toFloat":
+      if (text === "NaN") return NaN;
+      if (text === "Infinity") return Infinity;
+      if (text === "-Infinity") return -Infinity;
+      break;
+    case "date": {
+      const d = parseDate(text);
+      if (d.rest !== "") break;
+      return new neo4j.types.Date(d.year, d.month, d.day);
+    }
+    case "localtime": {
+      const t = parseClock(text);
+      if (t.rest !== "") break;
+      return new neo4j.types.LocalTime(t.hour, t.minute, t.second, t.nano);
+    }
+    case "time": {
+      const t = parseClock(text);
+      return new neo4j.types.Time(t.hour, t.minute, t.second, t.nano, offsetSeconds(t.rest));
+    }
+    case "localdatetime":
+    case "datetime": {
+      const d = parseDate(text);
+      if (!d.rest.startsWith("T")) break;
+      const t = parseClock(d.rest.slice(1));
+      if (fn === "localdatetime") {
+        if (t.rest !== "") break;
+        return new neo4j.types.LocalDateTime(d.year, d.month, d.day, t.hour, t.minute, t.second, t.nano);
+      }
+      return new neo4j.types.DateTime(
+        d.year,
+        d.month,
+        d.day,
+        t.hour,
+        t.minute,
+        t.second,
+        t.nano,
+        offsetSeconds(t.rest),
+      );
+    }
+    case "duration":
+      return parseDuration(text);
+  }
+  throw new LiteralSyntaxError(`unsupported ${fn}('${text}')`);
+}

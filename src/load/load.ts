@@ -1,0 +1,324 @@
+/**
+ * The load phase: check a script against its registration, optionally clear the graph, execute
+ * the script statement by statement, and keep the control database's record (run row, checkpoint,
+ * the script's last run) true at every step.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Driver } from "neo4j-driver";
+import type { Neo4jTarget, PostgresTarget } from "../config.js";
+import {
+  C360Error,
+  ControlDbError,
+  ExitCode,
+  RefusedError,
+  ScriptFileError,
+  TargetError,
+  messageOf,
+} from "../errors.js";
+import { assertSchemaCurrent } from "../generate/generate.js";
+import type { Logger } from "../logger.js";
+import { withDriver } from "../neo4j/driver.js";
+import { connect, type PgClient } from "../postgres/connection.js";
+import { sqlFile } from "../sql-files.js";
+import { toolVersion } from "../version.js";
+import { executeStatements, StatementError, StopRequested, type LoadCounters } from "./execute.js";
+import { ScriptSyntaxError, splitStatements } from "./splitter.js";
+
+export interface LoadProgress {
+  statementDone(done: number, total: number, counters: LoadCounters): void;
+}
+
+export interface LoadOptions {
+  controlDb: PostgresTarget;
+  neo4j: Neo4jTarget;
+  file: string;
+  clear?: boolean;
+  resume?: boolean;
+  allowModified?: boolean;
+  logger: Logger;
+  progress?: LoadProgress;
+  /** The generate run this load belongs to (`c360 run`). */
+  parentRunId?: number;
+  rowsPerTransaction?: number;
+  shouldStop?: () => boolean;
+}
+
+export interface LoadResult {
+  runId: number;
+  scriptId: number;
+  statementsTotal: number;
+  resumedAfter: number;
+  counters: LoadCounters;
+  elapsedMs: number;
+}
+
+/** A statement longer than this is refused: no c360 statement comes close. */
+const maxStatementLength = 64 * 1024 * 1024;
+
+interface ScannedScript {
+  path: string;
+  sha256: string;
+  sizeBytes: number;
+  statements: number;
+}
+
+/**
+ * Reads the whole file once, streaming, before anything is touched: its hash, its statement
+ * count, and proof that it is well-formed text (no NUL bytes, valid UTF-8, every string closed).
+ */
+export async function scanScript(file: string): Promise<ScannedScript> {
+  let resolved: string;
+  try {
+    resolved = await realpath(file);
+    const info = await stat(resolved);
+    if (!info.isFile()) throw new ScriptFileError(`${file} is not a file`);
+    if (info.size === 0)
+      throw new ScriptFileError(`${file} is empty`, { hint: "Generate a script with `c360 generate`." });
+  } catch (error) {
+    if (error instanceof C360Error) throw error;
+    throw new ScriptFileError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
+  }
+  const hash = createHash("sha256");
+  let size = 0;
+  let statements = 0;
+  async function* bytes(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(resolved) as AsyncIterable<Buffer>) {
+      if (chunk.includes(0))
+        throw new ScriptFileError(`${file} contains NUL bytes: it is not a Cypher script`);
+      hash.update(chunk);
+      size += chunk.length;
+      yield chunk;
+    }
+  }
+  try {
+    for await (const statement of splitStatements(bytes(), { maxStatementLength }))
+      statements = statement.index;
+  } catch (error) {
+    if (error instanceof C360Error) throw error;
+    if (error instanceof ScriptSyntaxError) {
+      throw new ScriptFileError(`${file}: ${error.message}`, {
+        hint: "The file looks truncated or damaged; nothing was loaded.",
+      });
+    }
+    if (error instanceof TypeError) {
+      throw new ScriptFileError(`${file} is not UTF-8 text: it is not a Cypher script`, { cause: error });
+    }
+    throw error;
+  }
+  if (statements === 0)
+    throw new ScriptFileError(`${file} holds no statements (only comments or white space)`);
+  return { path: resolved, sha256: hash.digest("hex"), sizeBytes: size, statements };
+}
+
+/** Finds or registers the script; refuses one modified since registration unless allowed. */
+async function registerOrVerify(
+  control: PgClient,
+  script: ScannedScript,
+  allowModified: boolean,
+  logger: Logger,
+): Promise<number> {
+  const found = await control.query<{ script_id: number; sha256: string | null }>(
+    sqlFile("control/queries/select-script-by-path.sql"),
+    [script.path],
+  );
+  const row = found.rows[0];
+  if (row === undefined) {
+    const base = path.basename(script.path);
+    for (let attempt = 0; ; attempt++) {
+      const name = attempt === 0 ? base : `${base} (${attempt + 1})`;
+      const taken = await control.query(sqlFile("control/queries/select-script-by-name.sql"), [name]);
+      if ((taken.rowCount ?? 0) > 0) continue;
+      const inserted = await control.query<{ script_id: number }>(
+        sqlFile("control/queries/register-script.sql"),
+        [name, script.path, script.sizeBytes, script.sha256, script.statements],
+      );
+      logger.info({ script: script.path, name }, "registered the script in cypher_scripts");
+      return inserted.rows[0]?.script_id as number;
+    }
+  }
+  if (row.sha256 !== null && row.sha256.trim() !== script.sha256) {
+    if (!allowModified) {
+      throw new RefusedError(`${script.path} was modified after it was registered (sha256 differs)`, {
+        hint: "Load it anyway with --allow-modified (the registry then records the new content), or regenerate it.",
+      });
+    }
+    logger.warn({ script: script.path }, "loading a modified script (--allow-modified)");
+  }
+  if (row.sha256 === null || row.sha256.trim() !== script.sha256) {
+    await control.query(sqlFile("control/queries/update-script-content.sql"), [
+      row.script_id,
+      script.sha256,
+      script.statements,
+      script.sizeBytes,
+    ]);
+  }
+  return row.script_id;
+}
+
+/** Empties the graph in bounded transactions: relationships first, then nodes. */
+export async function clearGraph(driver: Driver, database: string): Promise<void> {
+  const session = driver.session({ database });
+  try {
+    await session.run("MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS").summary();
+    await session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").summary();
+  } finally {
+    await session.close();
+  }
+}
+
+export async function loadScript(options: LoadOptions): Promise<LoadResult> {
+  const { logger } = options;
+  const started = Date.now();
+  if (options.resume === true && options.clear === true) {
+    throw new RefusedError("--resume and --clear contradict each other", {
+      hint: "--resume continues a failed load; --clear starts from an empty graph.",
+    });
+  }
+  const script = await scanScript(options.file);
+  const control = await connect(
+    options.controlDb,
+    (message, cause) =>
+      new ControlDbError(message, {
+        cause,
+        hint: "Check the ETL_DB_* settings and that PostgreSQL is running.",
+      }),
+    { applicationName: "c360 load" },
+  );
+  let runId: number | undefined;
+  let scriptId: number | undefined;
+  let lastComplete = 0;
+  let touchedGraph = false;
+  try {
+    await assertSchemaCurrent(control);
+    scriptId = await registerOrVerify(control, script, options.allowModified === true, logger);
+
+    let resumedAfter = 0;
+    if (options.resume === true) {
+      const last = await control.query<{
+        log_id: number;
+        status: string;
+        statements_executed: number | null;
+      }>(sqlFile("control/queries/select-last-load.sql"), [scriptId]);
+      const previous = last.rows[0];
+      if (previous === undefined || previous.status === "completed") {
+        throw new RefusedError(
+          `nothing to resume: ${script.path} has ${previous === undefined ? "never been loaded" : "completed its last load"}`,
+          {
+            hint: "Run `c360 load <file>` without --resume.",
+          },
+        );
+      }
+      resumedAfter = previous.statements_executed ?? 0;
+      logger.info({ previousRun: previous.log_id, resumeAfter: resumedAfter }, "resuming a failed load");
+    }
+    lastComplete = resumedAfter;
+
+    const inserted = await control.query<{ log_id: number }>(
+      sqlFile("control/queries/insert-load-run-log.sql"),
+      ["load", toolVersion, scriptId, script.statements, options.parentRunId ?? null, resumedAfter],
+    );
+    runId = inserted.rows[0]?.log_id;
+    logger.info(
+      { runId, script: script.path, statements: script.statements, resumeAfter: resumedAfter },
+      "load started",
+    );
+
+    const counters = await withDriver(options.neo4j, async (driver) => {
+      if (options.clear === true) {
+        logger.info("clearing the graph (--clear)");
+        touchedGraph = true;
+        await clearGraph(driver, options.neo4j.database);
+      }
+      const file = createReadStream(script.path) as AsyncIterable<Buffer>;
+      return executeStatements(driver, splitStatements(file, { maxStatementLength }), {
+        database: options.neo4j.database,
+        startAfter: resumedAfter,
+        rowsPerTransaction: options.rowsPerTransaction,
+        shouldStop: options.shouldStop,
+        onCommit: async (index, soFar) => {
+          lastComplete = index;
+          touchedGraph = true;
+          await control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
+            runId,
+            index,
+            soFar.nodesCreated,
+            soFar.relationshipsCreated,
+            soFar.propertiesSet,
+          ]);
+          options.progress?.statementDone(index, script.statements, soFar);
+        },
+      });
+    });
+
+    await control.query(sqlFile("control/queries/finish-run-log.sql"), [
+      runId,
+      "completed",
+      null,
+      ExitCode.ok,
+      null,
+      null,
+      null,
+    ]);
+    await control.query(sqlFile("control/queries/finish-script-run.sql"), [scriptId, "completed"]);
+    logger.info({ runId, ...counters }, "load completed");
+    return {
+      runId: runId as number,
+      scriptId,
+      statementsTotal: script.statements,
+      resumedAfter,
+      counters,
+      elapsedMs: Date.now() - started,
+    };
+  } catch (caught) {
+    let error = caught;
+    let status = "failed";
+    if (error instanceof StopRequested) {
+      status = "aborted";
+      error = new C360Error(
+        `load stopped after statement ${error.lastCompleteStatement}`,
+        ExitCode.interrupted,
+        {
+          hint: "Continue it with `c360 load --resume <file>`.",
+        },
+      );
+    } else if (error instanceof StatementError || (error instanceof TargetError && touchedGraph)) {
+      error = new C360Error(
+        `${(error as Error).message}${touchedGraph ? `; statements up to ${lastComplete} are in the graph` : ""}`,
+        touchedGraph ? ExitCode.partialLoad : ExitCode.target,
+        {
+          cause: error,
+          hint: touchedGraph
+            ? "Fix the cause, then `c360 load --resume <file>` continues where it stopped."
+            : undefined,
+        },
+      );
+    }
+    if (runId !== undefined) {
+      const exitCode = error instanceof C360Error ? error.exitCode : ExitCode.internal;
+      await control
+        .query(sqlFile("control/queries/finish-run-log.sql"), [
+          runId,
+          status,
+          messageOf(error),
+          exitCode,
+          null,
+          null,
+          null,
+        ])
+        .catch((logError: unknown) =>
+          logger.error({ err: messageOf(logError) }, "could not record the failed load"),
+        );
+      if (scriptId !== undefined) {
+        await control
+          .query(sqlFile("control/queries/finish-script-run.sql"), [scriptId, status])
+          .catch(() => undefined);
+      }
+    }
+    throw error;
+  } finally {
+    await control.end().catch(() => undefined);
+  }
+}
