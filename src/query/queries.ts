@@ -71,7 +71,8 @@ export function displayValue(value: unknown): string {
   if (typeof value === "object") {
     return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   }
-  return String(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return typeof value === "string" ? value : "";
 }
 
 /** A value for JSON output: exact integers stay numbers when they fit, otherwise strings. */
