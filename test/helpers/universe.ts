@@ -9,7 +9,7 @@ import { splitStatements } from "../../src/load/splitter.js";
 import { silentLogger } from "../../src/logger.js";
 import { loadSample } from "../../src/sample/load-sample.js";
 import type { PostgresTarget } from "../../src/config.js";
-import { databaseNames, dropDatabases, testServer, uniqueName } from "./postgres.js";
+import { databaseNames, dropDatabases, query, testServer, uniqueName } from "./postgres.js";
 
 export interface TestUniverse {
   prefix: string;
@@ -51,4 +51,93 @@ export async function graphCounts(driver: Driver): Promise<Record<string, number
   for (const record of relationships.records)
     counts[`[:${String(record.get("type"))}]`] = Number(record.get("n"));
   return counts;
+}
+
+async function count(database: string, sql: string): Promise<number> {
+  const rows = await query<{ n: string }>(database, sql);
+  return Number(rows[0]?.n);
+}
+
+/**
+ * What the sample universe's graph must hold, computed from the sources with SQL (and, for the
+ * two cross-database joins, by joining the two sides' rows here).
+ */
+export async function expectedGraphCounts(universe: TestUniverse): Promise<Record<string, number>> {
+  const profiles = universe.source("profiles_db");
+  const streaming = universe.source("streaming_db");
+  const support = universe.source("support_db");
+  const accountIds = new Set(
+    (await query<{ id: string }>(profiles, "SELECT account_id::text AS id FROM accounts")).map((r) => r.id),
+  );
+  const emails = new Set(
+    (await query<{ email: string }>(profiles, "SELECT email FROM accounts")).map((r) => r.email),
+  );
+  const tokens = await query<{ id: string }>(
+    streaming,
+    "SELECT account_id_from_token::text AS id FROM play_events",
+  );
+  const ticketEmails = await query<{ email: string }>(support, "SELECT customer_email AS email FROM tickets");
+  return {
+    ":Account": await count(profiles, "SELECT count(*) AS n FROM accounts"),
+    ":Plan": await count(profiles, "SELECT count(*) AS n FROM plans"),
+    ":PaymentMethod": await count(profiles, "SELECT count(*) AS n FROM payment_methods"),
+    ":Subscription": await count(profiles, "SELECT count(*) AS n FROM subscriptions"),
+    ":Media": await count(streaming, "SELECT count(*) AS n FROM media_content"),
+    ":PlayEvent": await count(streaming, "SELECT count(*) AS n FROM play_events"),
+    ":Ticket": await count(support, "SELECT count(*) AS n FROM tickets"),
+    ":Tag": await count(support, "SELECT count(*) AS n FROM ticket_tags"),
+    ":TicketTagLink": await count(support, "SELECT count(*) AS n FROM ticket_tag_link"),
+    "[:HAS_PAYMENT_METHOD]": await count(
+      profiles,
+      "SELECT count(*) AS n FROM payment_methods JOIN accounts USING (account_id)",
+    ),
+    "[:HAS_SUBSCRIPTION]": await count(
+      profiles,
+      "SELECT count(*) AS n FROM subscriptions JOIN accounts USING (account_id)",
+    ),
+    "[:SUBSCRIBED_TO]": await count(
+      profiles,
+      "SELECT count(*) AS n FROM subscriptions JOIN plans USING (plan_id)",
+    ),
+    "[:PLAYED]": await count(
+      streaming,
+      "SELECT count(*) AS n FROM play_events JOIN media_content USING (media_id)",
+    ),
+    "[:TAGGED_WITH]": await count(
+      support,
+      "SELECT count(DISTINCT (ticket_id, tag_id)) AS n FROM ticket_tag_link JOIN tickets USING (ticket_id) JOIN ticket_tags USING (tag_id)",
+    ),
+    "[:SUBMITTED]": ticketEmails.filter((t) => emails.has(t.email)).length,
+    "[:WATCHED]": tokens.filter((t) => accountIds.has(t.id)).length,
+  };
+}
+
+/** Every node with its labels and properties, and every relationship by its ends' keys: comparable text. */
+export async function graphSnapshot(driver: Driver): Promise<string> {
+  const replacer = (_key: string, value: unknown) => (typeof value === "bigint" ? `${value}n` : value);
+  const nodes = await driver.executeQuery("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props");
+  const relationships = await driver.executeQuery(
+    "MATCH (a)-[r]->(b) RETURN type(r) AS type, properties(a) AS a, properties(b) AS b",
+  );
+  return [
+    ...nodes.records.map((r) =>
+      JSON.stringify([r.get("labels"), sortKeys(r.get("props") as object)], replacer),
+    ),
+    ...relationships.records.map((r) =>
+      JSON.stringify(
+        [r.get("type"), sortKeys(r.get("a") as object), sortKeys(r.get("b") as object)],
+        replacer,
+      ),
+    ),
+  ]
+    .sort()
+    .join("\n");
+}
+
+function sortKeys(value: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => [k, v !== null && typeof v === "object" && !Array.isArray(v) ? String(v) : v]),
+  );
 }
