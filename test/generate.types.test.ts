@@ -7,7 +7,9 @@ import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
 import { createDatabase, dropDatabases, query, testServer, uniqueName } from "./helpers/postgres.js";
-import { runScript } from "./helpers/universe.js";
+import { graphSnapshot, runScript } from "./helpers/universe.js";
+import { parseNodeBatch } from "../src/load/batches.js";
+import { readFileSync } from "node:fs";
 
 const driver = testDriver();
 const control = uniqueName("types_control");
@@ -52,6 +54,7 @@ INSERT INTO typed VALUES
 `;
 
 let row: (id: number) => Neo4jRecord;
+let scriptPath: string;
 
 before(async () => {
   await createDatabase(source);
@@ -67,7 +70,8 @@ before(async () => {
   await query(control, "INSERT INTO node_label_mappings (table_name, node_label) VALUES ('typed', 'Typed')");
   await cleanGraph(driver);
   const result = await generate({ controlDb, outputDir: emptyDir(), logger: silentLogger() });
-  await runScript(driver, result.script.path);
+  scriptPath = result.script.path;
+  await runScript(driver, scriptPath);
   const { records } = await driver.executeQuery(
     "MATCH (n:Typed) RETURN n.id AS id, n AS n, [k IN keys(n) | [k, valueType(n[k])]] AS types ORDER BY n.id",
   );
@@ -214,5 +218,20 @@ describe("type fidelity: every documented PostgreSQL type arrives as its documen
 
   it("leaves NULL columns out: the property is absent", () => {
     assert.deepEqual(Object.keys(props(3)), ["id"]);
+  });
+
+  it("loads the same graph through parameterized batches as by running the literal script", async () => {
+    const parameterized = await graphSnapshot(driver);
+    const counters = await runScript(driver, scriptPath); // idempotent replay
+    assert.equal(counters.nodesCreated, 0);
+    await cleanGraph(driver);
+    await runScript(driver, scriptPath, true);
+    assert.equal(await graphSnapshot(driver), parameterized);
+    const batch = parseNodeBatch(
+      readFileSync(scriptPath, "utf8")
+        .split(";\n")
+        .find((s) => s.includes("UNWIND [")) ?? "",
+    );
+    assert.equal(batch?.rows.length, 4, "the node statement (with its header comment) is recognised");
   });
 });

@@ -36,10 +36,13 @@ export interface NodeBatch {
 class LiteralSyntaxError extends Error {}
 
 const batchHead = "UNWIND [\n";
+const leadingComments = /^(?:\s*\/\/[^\n]*\n)*\s*/;
 const batchTailPattern = /\n\] AS row\n(MERGE \(n:`(?:[^`]|``)+` \{[^\n]*\}\)\nSET n = row)$/;
 
 /** Decodes a c360 node statement, or returns undefined for anything else. */
-export function parseNodeBatch(statement: string): NodeBatch | undefined {
+export function parseNodeBatch(text: string): NodeBatch | undefined {
+  // Comments before a statement belong to it (the script's section headers, for example).
+  const statement = text.replace(leadingComments, "");
   if (!statement.startsWith(batchHead)) return undefined;
   const tail = batchTailPattern.exec(statement);
   if (tail === null) return undefined;
