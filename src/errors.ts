@@ -113,6 +113,13 @@ export class ScriptFileError extends C360Error {
   }
 }
 
+/** The run was stopped by a signal at a safe point; recorded as `aborted`. */
+export class AbortedError extends C360Error {
+  constructor(message: string, exitCode: ExitCodeValue, options: C360ErrorOptions = {}) {
+    super(message, exitCode, options);
+  }
+}
+
 export class RefusedError extends C360Error {
   constructor(message: string, options: C360ErrorOptions = {}) {
     super(message, ExitCode.refused, options);

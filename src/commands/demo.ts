@@ -10,7 +10,7 @@ import { createDriver, serverVersion, withDriver } from "../neo4j/driver.js";
 import { startLocalNeo4j, type LocalNeo4j } from "../neo4j-local/launcher.js";
 import { databaseExists, onDatabase, withClient } from "../postgres/connection.js";
 import { loadSample } from "../sample/load-sample.js";
-import { contextFrom } from "./context.js";
+import { contextFrom, guarded } from "./context.js";
 import { printResults, runQueries } from "./query.js";
 import { runPipeline } from "./run.js";
 import { initControlDb } from "./init.js";
@@ -68,7 +68,9 @@ export async function runDemo(config: Config, logger: Logger, out: (line: string
     }
     const version = await withDriver(neo4j, (driver) => serverVersion(driver, neo4j.database));
     out(`Neo4j ${version} answers at ${neo4j.uri}`);
-    const { generated, loaded } = await runPipeline({ config: { ...config, neo4j }, logger, clear: true });
+    const { generated, loaded } = await guarded({ config, logger }, "run", (stop) =>
+      runPipeline({ config: { ...config, neo4j }, logger, clear: true, stop }),
+    );
     out(
       `ran the job: ${generated.script.path} (${generated.script.statementCount} statements) loaded with --clear: ` +
         `${loaded.counters.nodesCreated} nodes and ${loaded.counters.relationshipsCreated} relationships`,

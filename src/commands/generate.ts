@@ -7,7 +7,7 @@ import { cypherTypeName } from "../metadata/types.js";
 import type { ExportPlan, TablePlan } from "../metadata/plan.js";
 import { defaultBatchSize, dryRun, generate, type GenerateProgress } from "../generate/generate.js";
 import type { Logger } from "../logger.js";
-import { contextFrom } from "./context.js";
+import { contextFrom, guarded } from "./context.js";
 
 export function formatPlan(plan: ExportPlan): string {
   const lines: string[] = [];
@@ -100,13 +100,16 @@ export function registerGenerate(program: Command): void {
         process.stdout.write(formatPlan(plan));
         return;
       }
-      const result = await generate({
-        controlDb: config.controlDb,
-        outputDir: path.resolve(options.outputDir),
-        batchSize,
-        logger,
-        progress: progressReporter(logger),
-      });
+      const result = await guarded({ config, logger }, "generate", (stop) =>
+        generate({
+          controlDb: config.controlDb,
+          outputDir: path.resolve(options.outputDir),
+          batchSize,
+          logger,
+          progress: progressReporter(logger),
+          stop,
+        }),
+      );
       process.stdout.write(`${result.script.path}\n`);
     });
 }

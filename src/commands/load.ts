@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import type { Logger } from "../logger.js";
 import { loadScript, type LoadProgress } from "../load/load.js";
-import { contextFrom } from "./context.js";
+import { contextFrom, guarded } from "./context.js";
 
 /** Statements done of total and entities per second: redrawn on a terminal, logged otherwise. */
 export function loadProgressReporter(
@@ -56,17 +56,21 @@ export function registerLoad(program: Command): void {
         options: { clear?: boolean; resume?: boolean; allowModified?: boolean },
         command: Command,
       ) => {
-        const { config, logger } = contextFrom(command);
-        const result = await loadScript({
-          controlDb: config.controlDb,
-          neo4j: config.neo4j,
-          file,
-          clear: options.clear === true,
-          resume: options.resume === true,
-          allowModified: options.allowModified === true,
-          logger,
-          progress: loadProgressReporter(logger),
-        });
+        const context = contextFrom(command);
+        const { config, logger } = context;
+        const result = await guarded(context, "load", (stop) =>
+          loadScript({
+            controlDb: config.controlDb,
+            neo4j: config.neo4j,
+            file,
+            clear: options.clear === true,
+            resume: options.resume === true,
+            allowModified: options.allowModified === true,
+            logger,
+            progress: loadProgressReporter(logger),
+            stop,
+          }),
+        );
         const c = result.counters;
         process.stdout.write(
           `loaded ${result.statementsTotal - result.resumedAfter} statements in ${(result.elapsedMs / 1000).toFixed(1)}s: ` +

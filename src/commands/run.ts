@@ -7,9 +7,10 @@ import type { Config } from "../config.js";
 import { defaultBatchSize, generate, type GenerateResult } from "../generate/generate.js";
 import { loadScript, type LoadResult } from "../load/load.js";
 import type { Logger } from "../logger.js";
-import { contextFrom } from "./context.js";
+import { contextFrom, guarded } from "./context.js";
 import { progressReporter } from "./generate.js";
 import { loadProgressReporter } from "./load.js";
+import type { StopRequest } from "../signals.js";
 
 export interface RunOptions {
   config: Config;
@@ -17,7 +18,7 @@ export interface RunOptions {
   clear?: boolean;
   outputDir?: string;
   batchSize?: number;
-  shouldStop?: () => boolean;
+  stop?: StopRequest;
 }
 
 export interface RunResult {
@@ -39,6 +40,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     logger,
     command: "run",
     progress: progressReporter(logger),
+    stop: options.stop,
   });
   const loaded = await loadScript({
     controlDb: config.controlDb,
@@ -48,7 +50,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     logger,
     parentRunId: generated.runId,
     progress: loadProgressReporter(logger),
-    shouldStop: options.shouldStop,
+    stop: options.stop,
   });
   return { generated, loaded };
 }
@@ -67,14 +69,17 @@ export function registerRun(program: Command): void {
     .option("--batch-size <rows>", "rows per node statement in the script", String(defaultBatchSize))
     .addHelpText("after", "\nExamples:\n  $ c360 run --clear\n  $ c360 run --output-dir /srv/c360/scripts")
     .action(async (options: { clear?: boolean; outputDir: string; batchSize: string }, command: Command) => {
-      const { config, logger } = contextFrom(command);
-      const result = await runPipeline({
-        config,
-        logger,
-        clear: options.clear === true,
-        outputDir: options.outputDir,
-        batchSize: Number(options.batchSize),
-      });
+      const context = contextFrom(command);
+      const result = await guarded(context, "run", (stop) =>
+        runPipeline({
+          config: context.config,
+          logger: context.logger,
+          clear: options.clear === true,
+          outputDir: options.outputDir,
+          batchSize: Number(options.batchSize),
+          stop,
+        }),
+      );
       const c = result.loaded.counters;
       process.stdout.write(
         `${result.generated.script.path}\n` +

@@ -11,16 +11,26 @@ import {
   relationshipStatement,
   schemaStatements,
 } from "../cypher/statements.js";
-import { C360Error, ControlDbError, ExitCode, MetadataError, SourceError, messageOf } from "../errors.js";
+import {
+  AbortedError,
+  C360Error,
+  ControlDbError,
+  ExitCode,
+  MetadataError,
+  SourceError,
+  messageOf,
+} from "../errors.js";
 import { countRows, readTable, type RawRow } from "../extract/extract.js";
 import type { Logger } from "../logger.js";
 import { readSourceCatalogs } from "../metadata/catalog.js";
 import { buildPlan, type ExportPlan, type PlannedSource, type TablePlan } from "../metadata/plan.js";
 import { readControlMetadata } from "../metadata/read.js";
 import { loadMigrations } from "../control/migrate.js";
+import { finishRun, recordRunFailure } from "../control/run-log.js";
 import { connect, withClient, type PgClient } from "../postgres/connection.js";
 import { ScriptWriter, type WrittenScript } from "../script/writer.js";
 import { sqlFile } from "../sql-files.js";
+import type { StopRequest } from "../signals.js";
 import { toolVersion } from "../version.js";
 
 export const defaultBatchSize = 1000;
@@ -45,6 +55,8 @@ export interface GenerateOptions {
   /** The command recorded in etl_run_logs ("generate", or "run" when part of a run). */
   command?: string;
   connectTimeoutMs?: number;
+  /** Checked between batches: a requested stop aborts the run at a safe point. */
+  stop?: StopRequest;
 }
 
 export interface GenerateResult {
@@ -206,6 +218,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
             if (batch.length >= batchSize) {
               await writer.statement(nodeBatchStatement(table, batch));
               batch = [];
+              if (options.stop?.requested === true) {
+                throw new AbortedError(
+                  `generate stopped by a signal during ${table.table}`,
+                  options.stop.exitCode,
+                );
+              }
             }
           }
           count += chunk.length;
@@ -218,8 +236,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         if (batch.length > 0) await writer.statement(nodeBatchStatement(table, batch));
       } catch (error) {
         const message = messageOf(error);
+        const status = error instanceof AbortedError ? "aborted" : "failed";
         await control
-          .query(sqlFile("control/queries/finish-table-log.sql"), [tableLogId, "failed", count, message])
+          .query(sqlFile("control/queries/finish-table-log.sql"), [tableLogId, status, count, message])
           .catch(() => undefined);
         options.progress?.tableFinished(table, count, message);
         throw error instanceof C360Error
@@ -258,15 +277,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       [script.name, script.path, script.sizeBytes, script.sha256, script.statementCount],
     );
     const scriptId = registered.rows[0]?.script_id as number;
-    await control.query(sqlFile("control/queries/finish-run-log.sql"), [
-      runId,
-      "completed",
-      null,
-      ExitCode.ok,
+    await finishRun(control, runId, {
       scriptId,
       rowsExtracted,
-      script.statementCount,
-    ]);
+      statementsTotal: script.statementCount,
+    });
     logger.info(
       { runId, script: script.path, statements: script.statementCount, rows: rowsExtracted },
       "generate completed",
@@ -275,20 +290,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   } catch (error) {
     if (writer !== undefined) await writer.abort();
     if (runId !== undefined) {
-      const exitCode = error instanceof C360Error ? error.exitCode : ExitCode.internal;
-      await control
-        .query(sqlFile("control/queries/finish-run-log.sql"), [
-          runId,
-          "failed",
-          messageOf(error),
-          exitCode,
-          null,
-          null,
-          null,
-        ])
-        .catch((logError: unknown) =>
-          logger.error({ err: messageOf(logError) }, "could not record the failed run"),
-        );
+      await recordRunFailure(
+        control,
+        runId,
+        error instanceof AbortedError ? "aborted" : "failed",
+        error,
+        logger,
+      );
     }
     throw error;
   } finally {

@@ -10,6 +10,7 @@ import path from "node:path";
 import type { Driver } from "neo4j-driver";
 import type { Neo4jTarget, PostgresTarget } from "../config.js";
 import {
+  AbortedError,
   C360Error,
   ControlDbError,
   ExitCode,
@@ -18,11 +19,13 @@ import {
   TargetError,
   messageOf,
 } from "../errors.js";
+import { finishRun, recordRunFailure } from "../control/run-log.js";
 import { assertSchemaCurrent } from "../generate/generate.js";
 import type { Logger } from "../logger.js";
 import { withDriver } from "../neo4j/driver.js";
 import { connect, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
+import type { StopRequest } from "../signals.js";
 import { toolVersion } from "../version.js";
 import { executeStatements, StatementError, StopRequested, type LoadCounters } from "./execute.js";
 import { ScriptSyntaxError, splitStatements } from "./splitter.js";
@@ -43,7 +46,8 @@ export interface LoadOptions {
   /** The generate run this load belongs to (`c360 run`). */
   parentRunId?: number;
   rowsPerTransaction?: number;
-  shouldStop?: () => boolean;
+  /** Checked after every commit: a requested stop ends the load at a safe point, as `aborted`. */
+  stop?: StopRequest;
 }
 
 export interface LoadResult {
@@ -237,7 +241,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
         database: options.neo4j.database,
         startAfter: resumedAfter,
         rowsPerTransaction: options.rowsPerTransaction,
-        shouldStop: options.shouldStop,
+        shouldStop: () => options.stop?.requested === true,
         onCommit: async (index, soFar) => {
           lastComplete = index;
           touchedGraph = true;
@@ -253,15 +257,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       });
     });
 
-    await control.query(sqlFile("control/queries/finish-run-log.sql"), [
-      runId,
-      "completed",
-      null,
-      ExitCode.ok,
-      null,
-      null,
-      null,
-    ]);
+    await finishRun(control, runId as number);
     await control.query(sqlFile("control/queries/finish-script-run.sql"), [scriptId, "completed"]);
     logger.info({ runId, ...counters }, "load completed");
     return {
@@ -274,15 +270,13 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
     };
   } catch (caught) {
     let error = caught;
-    let status = "failed";
+    let status: "failed" | "aborted" = "failed";
     if (error instanceof StopRequested) {
       status = "aborted";
-      error = new C360Error(
-        `load stopped after statement ${error.lastCompleteStatement}`,
-        ExitCode.interrupted,
-        {
-          hint: "Continue it with `c360 load --resume <file>`.",
-        },
+      error = new AbortedError(
+        `load stopped by a signal after statement ${error.lastCompleteStatement}`,
+        options.stop?.exitCode ?? ExitCode.interrupted,
+        { hint: "Continue it with `c360 load --resume <file>`." },
       );
     } else if (error instanceof StatementError || (error instanceof TargetError && touchedGraph)) {
       error = new C360Error(
@@ -297,20 +291,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       );
     }
     if (runId !== undefined) {
-      const exitCode = error instanceof C360Error ? error.exitCode : ExitCode.internal;
-      await control
-        .query(sqlFile("control/queries/finish-run-log.sql"), [
-          runId,
-          status,
-          messageOf(error),
-          exitCode,
-          null,
-          null,
-          null,
-        ])
-        .catch((logError: unknown) =>
-          logger.error({ err: messageOf(logError) }, "could not record the failed load"),
-        );
+      await recordRunFailure(control, runId, status, error, logger);
       if (scriptId !== undefined) {
         await control
           .query(sqlFile("control/queries/finish-script-run.sql"), [scriptId, status])

@@ -1,0 +1,54 @@
+/**
+ * Two-stage shutdown for long commands: the first SIGINT/SIGTERM asks the running phase to stop
+ * at its next safe point (between batches or transactions), where it records the run as
+ * `aborted`, removes partial files and releases its connections; a second signal exits at once.
+ */
+import { ExitCode, type ExitCodeValue } from "./errors.js";
+import type { Logger } from "./logger.js";
+
+/** What a phase checks at its safe points. */
+export interface StopRequest {
+  readonly requested: boolean;
+  readonly exitCode: ExitCodeValue;
+}
+
+export interface StopSignal extends StopRequest {
+  /** True once a stop was requested. */
+  readonly requested: boolean;
+  readonly signal: NodeJS.Signals | undefined;
+  dispose(): void;
+}
+
+export function installStopHandlers(logger: Logger): StopSignal {
+  let signal: NodeJS.Signals | undefined;
+  const handler = (received: NodeJS.Signals) => {
+    const code = received === "SIGINT" ? ExitCode.interrupted : ExitCode.terminated;
+    if (signal !== undefined) {
+      logger.error({ signal: received }, "second signal: exiting now");
+      process.exit(code);
+    }
+    signal = received;
+    logger.warn(
+      { signal: received },
+      "stopping at the next safe point (send the signal again to exit at once)",
+    );
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return {
+    get requested() {
+      return signal !== undefined;
+    },
+    /** 130 for SIGINT, 143 for SIGTERM. */
+    get exitCode(): ExitCodeValue {
+      return signal === "SIGINT" ? ExitCode.interrupted : ExitCode.terminated;
+    },
+    get signal() {
+      return signal;
+    },
+    dispose() {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    },
+  };
+}
