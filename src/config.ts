@@ -24,6 +24,21 @@ export const settings = {
   NEO4J_USERNAME: { flag: "--neo4j-username", description: "Neo4j user", default: "neo4j" },
   NEO4J_PASSWORD: { flag: undefined, description: "Neo4j password (empty: no auth)", default: "" },
   NEO4J_DATABASE: { flag: "--neo4j-database", description: "Neo4j database name", default: "neo4j" },
+  C360_CONNECT_TIMEOUT_S: {
+    flag: undefined,
+    description: "Seconds to wait for a PostgreSQL or Neo4j connection",
+    default: "15",
+  },
+  C360_STATEMENT_TIMEOUT_S: {
+    flag: undefined,
+    description: "Seconds a PostgreSQL statement or a Neo4j batch transaction may take (0: no limit)",
+    default: "3600",
+  },
+  C360_LOCK_TIMEOUT_S: {
+    flag: undefined,
+    description: "Seconds a PostgreSQL statement may wait for a lock (0: no limit)",
+    default: "60",
+  },
   C360_LOG_LEVEL: {
     flag: "--log-level",
     description: "Log level: fatal, error, warn, info, debug, trace, silent",
@@ -41,6 +56,14 @@ const ownedPrefixes = ["ETL_DB_", "NEO4J_", "C360_"];
 const neo4jSchemes = ["neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"];
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
+
+function seconds(min: number) {
+  return z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(min, `must be at least ${min}`)
+    .max(86_400 * 7, "must be at most a week");
+}
 
 const configSchema = z
   .object({
@@ -67,6 +90,9 @@ const configSchema = z
     NEO4J_USERNAME: nonEmpty,
     NEO4J_PASSWORD: z.string(),
     NEO4J_DATABASE: nonEmpty,
+    C360_CONNECT_TIMEOUT_S: seconds(1),
+    C360_STATEMENT_TIMEOUT_S: seconds(0),
+    C360_LOCK_TIMEOUT_S: seconds(0),
     C360_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     }),
@@ -91,9 +117,19 @@ export interface Neo4jTarget {
 
 export type LogLevel = z.infer<typeof configSchema>["C360_LOG_LEVEL"];
 
+/** How long c360 waits before giving up, so that nothing hangs forever. 0: no limit. */
+export interface Timeouts {
+  connectMs: number;
+  statementMs: number;
+  lockMs: number;
+}
+
+export const defaultTimeouts: Timeouts = { connectMs: 15_000, statementMs: 3_600_000, lockMs: 60_000 };
+
 export interface Config {
   controlDb: PostgresTarget;
   neo4j: Neo4jTarget;
+  timeouts: Timeouts;
   logLevel: LogLevel;
   /** The `.env` file that was read, if any. */
   envFile: string | undefined;
@@ -172,6 +208,11 @@ export function loadConfig(sources: ConfigSources): Config {
       username: c.NEO4J_USERNAME,
       password: c.NEO4J_PASSWORD === "" ? undefined : c.NEO4J_PASSWORD,
       database: c.NEO4J_DATABASE,
+    },
+    timeouts: {
+      connectMs: c.C360_CONNECT_TIMEOUT_S * 1000,
+      statementMs: c.C360_STATEMENT_TIMEOUT_S * 1000,
+      lockMs: c.C360_LOCK_TIMEOUT_S * 1000,
     },
     logLevel: c.C360_LOG_LEVEL,
     envFile,

@@ -50,7 +50,9 @@ export async function guarded<T>(
 ): Promise<T> {
   const stop = installStopHandlers(context.logger);
   try {
-    return await withRunLock(context.config.controlDb, command, context.logger, () => work(stop));
+    return await withRunLock(context.config.controlDb, context.config.timeouts, command, context.logger, () =>
+      work(stop),
+    );
   } finally {
     stop.dispose();
   }

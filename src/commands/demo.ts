@@ -58,7 +58,7 @@ export async function runDemo(config: Config, logger: Logger, out: (line: string
       const port = localPortOf(config.neo4j);
       if (port === undefined) {
         // A remote URI that does not answer: starting a local engine would load somewhere else.
-        await withDriver(config.neo4j, () => Promise.resolve());
+        await withDriver(config.neo4j, config.timeouts, () => Promise.resolve());
       }
       out(
         `no Neo4j answers at ${config.neo4j.uri}; starting the local engine (store in ${path.relative(process.cwd(), defaultLocalHome)})`,
@@ -66,7 +66,9 @@ export async function runDemo(config: Config, logger: Logger, out: (line: string
       engine = await startLocalNeo4j({ home: defaultLocalHome, port: port ?? 7687, logger });
       neo4j = { ...config.neo4j, uri: engine.boltUri };
     }
-    const version = await withDriver(neo4j, (driver) => serverVersion(driver, neo4j.database));
+    const version = await withDriver(neo4j, config.timeouts, (driver) =>
+      serverVersion(driver, neo4j.database),
+    );
     out(`Neo4j ${version} answers at ${neo4j.uri}`);
     const { generated, loaded } = await guarded({ config, logger }, "run", (stop) =>
       runPipeline({ config: { ...config, neo4j }, logger, clear: true, stop }),
@@ -75,7 +77,7 @@ export async function runDemo(config: Config, logger: Logger, out: (line: string
       `ran the job: ${generated.script.path} (${generated.script.statementCount} statements) loaded with --clear: ` +
         `${loaded.counters.nodesCreated} nodes and ${loaded.counters.relationshipsCreated} relationships`,
     );
-    printResults(await runQueries(neo4j, undefined), false);
+    printResults(await runQueries(neo4j, config.timeouts, undefined), false);
   } finally {
     if (engine !== undefined) {
       await engine

@@ -96,13 +96,14 @@ export function registerGenerate(program: Command): void {
         });
       }
       if (options.dryRun === true) {
-        const plan = await dryRun({ controlDb: config.controlDb, logger });
+        const plan = await dryRun({ controlDb: config.controlDb, timeouts: config.timeouts, logger });
         process.stdout.write(formatPlan(plan));
         return;
       }
       const result = await guarded({ config, logger }, "generate", (stop) =>
         generate({
           controlDb: config.controlDb,
+          timeouts: config.timeouts,
           outputDir: path.resolve(options.outputDir),
           batchSize,
           logger,

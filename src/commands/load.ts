@@ -62,6 +62,7 @@ export function registerLoad(program: Command): void {
           loadScript({
             controlDb: config.controlDb,
             neo4j: config.neo4j,
+            timeouts: config.timeouts,
             file,
             clear: options.clear === true,
             resume: options.resume === true,

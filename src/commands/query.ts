@@ -4,12 +4,16 @@
 import type { Command } from "commander";
 import { withDriver } from "../neo4j/driver.js";
 import { formatTable, jsonValue, runQuery, selectQueries, type QueryResult } from "../query/queries.js";
-import type { Neo4jTarget } from "../config.js";
+import type { Neo4jTarget, Timeouts } from "../config.js";
 import { contextFrom } from "./context.js";
 
-export async function runQueries(neo4j: Neo4jTarget, selector: string | undefined): Promise<QueryResult[]> {
+export async function runQueries(
+  neo4j: Neo4jTarget,
+  timeouts: Timeouts,
+  selector: string | undefined,
+): Promise<QueryResult[]> {
   const queries = selectQueries(selector);
-  return withDriver(neo4j, async (driver) => {
+  return withDriver(neo4j, timeouts, async (driver) => {
     const results: QueryResult[] = [];
     for (const query of queries) results.push(await runQuery(driver, neo4j.database, query));
     return results;
@@ -41,6 +45,6 @@ export function registerQuery(program: Command): void {
     .addHelpText("after", "\nExamples:\n  $ c360 query\n  $ c360 query 8\n  $ c360 query fraud --json")
     .action(async (name: string | undefined, options: { json?: boolean }, command: Command) => {
       const { config } = contextFrom(command);
-      printResults(await runQueries(config.neo4j, name), options.json === true);
+      printResults(await runQueries(config.neo4j, config.timeouts, name), options.json === true);
     });
 }

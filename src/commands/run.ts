@@ -35,6 +35,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const { config, logger } = options;
   const generated = await generate({
     controlDb: config.controlDb,
+    timeouts: config.timeouts,
     outputDir: path.resolve(options.outputDir ?? "generated"),
     batchSize: options.batchSize,
     logger,
@@ -45,6 +46,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const loaded = await loadScript({
     controlDb: config.controlDb,
     neo4j: config.neo4j,
+    timeouts: config.timeouts,
     file: generated.script.path,
     clear: options.clear === true,
     logger,

@@ -5,7 +5,7 @@
  * with the connection, so a crashed run never leaves it behind.
  */
 import { hostname } from "node:os";
-import type { PostgresTarget } from "../config.js";
+import type { PostgresTarget, Timeouts } from "../config.js";
 import { C360Error, ControlDbError, ExitCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { connect } from "../postgres/connection.js";
@@ -23,6 +23,7 @@ export class RunLockedError extends C360Error {
 
 export async function withRunLock<T>(
   controlDb: PostgresTarget,
+  timeouts: Timeouts,
   command: string,
   logger: Logger,
   work: () => Promise<T>,
@@ -34,7 +35,7 @@ export async function withRunLock<T>(
         cause,
         hint: "Check the ETL_DB_* settings and that PostgreSQL is running.",
       }),
-    { applicationName: `c360 ${command} pid ${process.pid} on ${hostname()}`.slice(0, 63) },
+    { applicationName: `c360 ${command} pid ${process.pid} on ${hostname()}`.slice(0, 63), timeouts },
   );
   try {
     const locked = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [runLockKey]);

@@ -3,7 +3,7 @@
  * write one reviewable Cypher script, register it, and keep the audit trail in the control
  * database. Nothing is registered, and no complete-looking file is left, unless every table made it.
  */
-import type { PostgresTarget } from "../config.js";
+import type { PostgresTarget, Timeouts } from "../config.js";
 import { commentText, encodeValue, quoteName } from "../cypher/encode.js";
 import {
   headerComment,
@@ -27,7 +27,7 @@ import { buildPlan, type ExportPlan, type PlannedSource, type TablePlan } from "
 import { readControlMetadata } from "../metadata/read.js";
 import { loadMigrations } from "../control/migrate.js";
 import { finishRun, recordRunFailure } from "../control/run-log.js";
-import { connect, withClient, type PgClient } from "../postgres/connection.js";
+import { connect, controlErrors, withClient, type PgClient } from "../postgres/connection.js";
 import { ScriptWriter, type WrittenScript } from "../script/writer.js";
 import { sqlFile } from "../sql-files.js";
 import type { StopRequest } from "../signals.js";
@@ -54,7 +54,7 @@ export interface GenerateOptions {
   progress?: GenerateProgress;
   /** The command recorded in etl_run_logs ("generate", or "run" when part of a run). */
   command?: string;
-  connectTimeoutMs?: number;
+  timeouts?: Timeouts;
   /** Checked between batches: a requested stop aborts the run at a safe point. */
   stop?: StopRequest;
 }
@@ -95,7 +95,7 @@ export async function assertSchemaCurrent(client: PgClient): Promise<void> {
 /** Reads and validates the metadata; throws a MetadataError listing every problem. */
 export async function planExport(
   client: PgClient,
-  options: Pick<GenerateOptions, "env" | "logger" | "connectTimeoutMs">,
+  options: Pick<GenerateOptions, "env" | "logger" | "timeouts">,
 ): Promise<ExportPlan> {
   await assertSchemaCurrent(client);
   const metadata = await readControlMetadata(client);
@@ -103,7 +103,7 @@ export async function planExport(
   const catalogs = await readSourceCatalogs(metadata, {
     env,
     logger: options.logger,
-    connectTimeoutMs: options.connectTimeoutMs,
+    timeouts: options.timeouts,
   });
   const result = buildPlan(metadata, catalogs, env);
   if (!result.ok) {
@@ -135,7 +135,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const { logger } = options;
   const batchSize = options.batchSize ?? defaultBatchSize;
   const fetchSize = options.fetchSize ?? Math.max(batchSize, 5000);
-  const control = await connect(options.controlDb, controlError, { applicationName: "c360 generate" });
+  const control = controlErrors(
+    await connect(options.controlDb, controlError, {
+      applicationName: "c360 generate",
+      timeouts: options.timeouts,
+    }),
+  );
   const sources = new Map<PlannedSource, PgClient>();
   let writer: ScriptWriter | undefined;
   let runId: number | undefined;
@@ -169,7 +174,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         (message, cause) => new SourceError(`${source.sourceName}: ${message}`, { cause }),
         {
           applicationName: "c360 extract",
-          connectTimeoutMs: options.connectTimeoutMs,
+          timeouts: options.timeouts,
         },
       );
       sources.set(source, client);
@@ -310,7 +315,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
 /** Validates and plans without extracting anything: the `--dry-run`. */
 export async function dryRun(
-  options: Pick<GenerateOptions, "controlDb" | "env" | "logger" | "connectTimeoutMs">,
+  options: Pick<GenerateOptions, "controlDb" | "env" | "logger" | "timeouts">,
 ): Promise<ExportPlan> {
-  return withClient(options.controlDb, controlError, (client) => planExport(client, options));
+  return withClient(options.controlDb, controlError, (client) => planExport(client, options), {
+    timeouts: options.timeouts,
+  });
 }

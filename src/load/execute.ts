@@ -48,6 +48,8 @@ export interface ExecuteOptions {
   /** Skip statements up to and including this index (a resumed load). */
   startAfter?: number;
   rowsPerTransaction?: number;
+  /** Limit for each managed transaction (not for auto-commit IN TRANSACTIONS statements); 0: none. */
+  transactionTimeoutMs?: number;
   /** Run every statement exactly as written (no parameterized batches). */
   literal?: boolean;
   onCommit?: (lastCompleteStatement: number, counters: LoadCounters) => void | Promise<void>;
@@ -120,6 +122,10 @@ export async function executeStatements(
   let lastComplete = startAfter;
   let pending: PendingBatch | undefined;
   const session = driver.session({ database: options.database, defaultAccessMode: neo4j.session.WRITE });
+  const txConfig =
+    options.transactionTimeoutMs !== undefined && options.transactionTimeoutMs > 0
+      ? { timeout: options.transactionTimeoutMs }
+      : undefined;
 
   const fail = (what: string, line: number, text: string, error: unknown): never => {
     const code = (error as { code?: string }).code;
@@ -144,8 +150,9 @@ export async function executeStatements(
     pending = undefined;
     let summary: ResultSummary | undefined;
     try {
-      summary = await session.executeWrite((tx) =>
-        tx.run(`UNWIND $rows AS row\n${batch.tail}`, { rows: batch.rows }).summary(),
+      summary = await session.executeWrite(
+        (tx) => tx.run(`UNWIND $rows AS row\n${batch.tail}`, { rows: batch.rows }).summary(),
+        txConfig,
       );
     } catch (error) {
       const which =
@@ -184,7 +191,7 @@ export async function executeStatements(
       try {
         summary = autoCommitPattern.test(statement.text)
           ? await runAutoCommit(session, statement.text)
-          : await session.executeWrite((tx) => tx.run(statement.text).summary());
+          : await session.executeWrite((tx) => tx.run(statement.text).summary(), txConfig);
       } catch (error) {
         fail(`statement ${statement.index}`, statement.line, statement.text, error);
       }

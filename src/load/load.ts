@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Driver } from "neo4j-driver";
-import type { Neo4jTarget, PostgresTarget } from "../config.js";
+import { defaultTimeouts, type Neo4jTarget, type PostgresTarget, type Timeouts } from "../config.js";
 import {
   AbortedError,
   C360Error,
@@ -23,7 +23,7 @@ import { finishRun, recordRunFailure } from "../control/run-log.js";
 import { assertSchemaCurrent } from "../generate/generate.js";
 import type { Logger } from "../logger.js";
 import { withDriver } from "../neo4j/driver.js";
-import { connect, type PgClient } from "../postgres/connection.js";
+import { connect, controlErrors, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
 import type { StopRequest } from "../signals.js";
 import { toolVersion } from "../version.js";
@@ -46,6 +46,7 @@ export interface LoadOptions {
   /** The generate run this load belongs to (`c360 run`). */
   parentRunId?: number;
   rowsPerTransaction?: number;
+  timeouts?: Timeouts;
   /** Checked after every commit: a requested stop ends the load at a safe point, as `aborted`. */
   stop?: StopRequest;
 }
@@ -182,14 +183,16 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
     });
   }
   const script = await scanScript(options.file);
-  const control = await connect(
-    options.controlDb,
-    (message, cause) =>
-      new ControlDbError(message, {
-        cause,
-        hint: "Check the ETL_DB_* settings and that PostgreSQL is running.",
-      }),
-    { applicationName: "c360 load" },
+  const control = controlErrors(
+    await connect(
+      options.controlDb,
+      (message, cause) =>
+        new ControlDbError(message, {
+          cause,
+          hint: "Check the ETL_DB_* settings and that PostgreSQL is running.",
+        }),
+      { applicationName: "c360 load", timeouts: options.timeouts },
+    ),
   );
   let runId: number | undefined;
   let scriptId: number | undefined;
@@ -230,7 +233,8 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       "load started",
     );
 
-    const counters = await withDriver(options.neo4j, async (driver) => {
+    const timeouts = options.timeouts ?? defaultTimeouts;
+    const counters = await withDriver(options.neo4j, timeouts, async (driver) => {
       if (options.clear === true) {
         logger.info("clearing the graph (--clear)");
         touchedGraph = true;
@@ -240,6 +244,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       return executeStatements(driver, splitStatements(file, { maxStatementLength }), {
         database: options.neo4j.database,
         startAfter: resumedAfter,
+        transactionTimeoutMs: timeouts.statementMs,
         rowsPerTransaction: options.rowsPerTransaction,
         shouldStop: () => options.stop?.requested === true,
         onCommit: async (index, soFar) => {

@@ -3,6 +3,7 @@
  * types and primary keys. A source that cannot be reached is recorded, not thrown, so that
  * validation can report it together with every other problem.
  */
+import type { Timeouts } from "../config.js";
 import { SourceError, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { withClient } from "../postgres/connection.js";
@@ -13,7 +14,7 @@ import type { ControlMetadata } from "./read.js";
 
 export interface CatalogOptions {
   env: Readonly<Record<string, string | undefined>>;
-  connectTimeoutMs?: number;
+  timeouts?: Timeouts;
   logger: Logger;
 }
 
@@ -59,7 +60,7 @@ export async function readSourceCatalogs(
           for (const row of keys.rows) result.get(row.table_name)?.primaryKey.push(row.column_name);
           return result;
         },
-        { connectTimeoutMs: options.connectTimeoutMs, applicationName: "c360 catalog" },
+        { timeouts: options.timeouts, applicationName: "c360 catalog" },
       );
       catalogs.set(source.source_id, { tables });
     } catch (error) {

@@ -2,7 +2,7 @@
  * Connections to the target Neo4j. Every driver is opened by `withDriver` and closed in `finally`.
  */
 import neo4j, { type Driver } from "neo4j-driver";
-import type { Neo4jTarget } from "../config.js";
+import type { Neo4jTarget, Timeouts } from "../config.js";
 import { TargetError, messageOf } from "../errors.js";
 
 export function createDriver(target: Neo4jTarget, options: { connectTimeoutMs?: number } = {}): Driver {
@@ -12,13 +12,18 @@ export function createDriver(target: Neo4jTarget, options: { connectTimeoutMs?: 
     // Integers come back as BigInt: exact beyond 2^53, never silently rounded.
     useBigInt: true,
     connectionTimeout: options.connectTimeoutMs ?? 15_000,
+    connectionAcquisitionTimeout: Math.max(60_000, options.connectTimeoutMs ?? 15_000),
     userAgent: "c360",
   });
 }
 
 /** Opens a driver, proves the server answers, runs `work`, and always closes the driver. */
-export async function withDriver<T>(target: Neo4jTarget, work: (driver: Driver) => Promise<T>): Promise<T> {
-  const driver = createDriver(target);
+export async function withDriver<T>(
+  target: Neo4jTarget,
+  timeouts: Pick<Timeouts, "connectMs">,
+  work: (driver: Driver) => Promise<T>,
+): Promise<T> {
+  const driver = createDriver(target, { connectTimeoutMs: timeouts.connectMs });
   try {
     try {
       await driver.verifyConnectivity({ database: target.database });

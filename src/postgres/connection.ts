@@ -3,14 +3,15 @@
  * `withClient`, which ends it in `finally`, so no code path can leak one.
  */
 import pg from "pg";
-import type { PostgresTarget } from "../config.js";
-import type { C360Error } from "../errors.js";
+import { defaultTimeouts, type PostgresTarget, type Timeouts } from "../config.js";
+import { ControlDbError, type C360Error } from "../errors.js";
 import { messageOf } from "../errors.js";
 
 export type PgClient = pg.Client;
 
 export interface ConnectOptions {
-  connectTimeoutMs?: number;
+  /** Connect, statement and lock timeouts; default: src/config.ts defaultTimeouts. */
+  timeouts?: Timeouts;
   /** Shown in pg_stat_activity, so a DBA can tell which connections are c360's. */
   applicationName?: string;
 }
@@ -33,7 +34,9 @@ export async function connect(
     database: target.database,
     user: target.user,
     password: target.password,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    connectionTimeoutMillis: (options.timeouts ?? defaultTimeouts).connectMs,
+    statement_timeout: (options.timeouts ?? defaultTimeouts).statementMs,
+    lock_timeout: (options.timeouts ?? defaultTimeouts).lockMs,
     application_name: options.applicationName ?? "c360",
   });
   // An idle connection that breaks emits 'error'; without a listener that would crash the process.
@@ -44,6 +47,28 @@ export async function connect(
     await client.end().catch(() => undefined);
     throw onError(`cannot connect to PostgreSQL at ${describeTarget(target)}: ${messageOf(error)}`, error);
   }
+  return client;
+}
+
+/**
+ * Makes every failed query on a control-database client a ControlDbError (exit 4), so that a
+ * control database that goes away mid-run ends the run with a clear message, not a stack trace.
+ * Only for clients that run plain queries (not cursors).
+ */
+export function controlErrors(client: PgClient): PgClient {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (
+    ...args: unknown[]
+  ) => {
+    try {
+      return await query(...args);
+    } catch (error) {
+      throw new ControlDbError(`control database ${messageOf(error)}`, {
+        cause: error,
+        hint: "Check that the control database is running; the run's record may be incomplete.",
+      });
+    }
+  };
   return client;
 }
 
