@@ -1,9 +1,10 @@
 /**
  * The end of a run row in etl_run_logs, shared by every phase.
  */
-import { C360Error, ExitCode, messageOf } from "../errors.js";
+import type { PostgresTarget } from "../config.js";
+import { C360Error, ControlDbError, ExitCode, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { PgClient } from "../postgres/connection.js";
+import { withClient, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
 
 export type RunStatus = "completed" | "failed" | "aborted";
@@ -27,28 +28,35 @@ export async function finishRun(client: PgClient, runId: number, outcome: RunOut
 }
 
 /**
- * Records why a run ended badly, with the exit code the CLI will report. Never throws: the
- * original error matters more than a control database that went away meanwhile.
+ * Records why a run ended badly, with the exit code the CLI will report. If the run's own
+ * connection is gone (the control database restarted, or a DBA ended it), one fresh connection is
+ * tried, so the record does not stay `running`. Never throws: the original error matters more.
  */
 export async function recordRunFailure(
   client: PgClient,
+  target: PostgresTarget,
   runId: number,
   status: Exclude<RunStatus, "completed">,
   error: unknown,
   logger: Logger,
 ): Promise<void> {
   const exitCode = error instanceof C360Error ? error.exitCode : ExitCode.internal;
-  await client
-    .query(sqlFile("control/queries/finish-run-log.sql"), [
-      runId,
-      status,
-      messageOf(error),
-      exitCode,
-      null,
-      null,
-      null,
-    ])
-    .catch((logError: unknown) =>
-      logger.error({ err: messageOf(logError), runId }, `could not record the ${status} run in etl_run_logs`),
-    );
+  const values = [runId, status, messageOf(error), exitCode, null, null, null];
+  try {
+    await client.query(sqlFile("control/queries/finish-run-log.sql"), values);
+  } catch {
+    try {
+      await withClient(
+        target,
+        (message, cause) => new ControlDbError(message, { cause }),
+        (fresh) => fresh.query(sqlFile("control/queries/finish-run-log.sql"), values),
+        {
+          applicationName: "c360 record failure",
+          timeouts: { connectMs: 5_000, statementMs: 10_000, lockMs: 5_000 },
+        },
+      );
+    } catch (logError) {
+      logger.error({ err: messageOf(logError), runId }, `could not record the ${status} run in etl_run_logs`);
+    }
+  }
 }

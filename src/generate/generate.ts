@@ -297,6 +297,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     if (runId !== undefined) {
       await recordRunFailure(
         control,
+        options.controlDb,
         runId,
         error instanceof AbortedError ? "aborted" : "failed",
         error,

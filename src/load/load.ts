@@ -296,7 +296,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       );
     }
     if (runId !== undefined) {
-      await recordRunFailure(control, runId, status, error, logger);
+      await recordRunFailure(control, options.controlDb, runId, status, error, logger);
       if (scriptId !== undefined) {
         await control
           .query(sqlFile("control/queries/finish-script-run.sql"), [scriptId, status])
