@@ -63,7 +63,7 @@ export function controlErrors(client: PgClient): PgClient {
     try {
       return await query(...args);
     } catch (error) {
-      throw new ControlDbError(`control database ${messageOf(error)}`, {
+      throw new ControlDbError(`a control-database query failed: ${messageOf(error)}`, {
         cause: error,
         hint: "Check that the control database is running; the run's record may be incomplete.",
       });

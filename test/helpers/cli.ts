@@ -1,7 +1,7 @@
 /**
  * Runs the real CLI (bin/c360.js) as a child process, the way users and cron do.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,7 +27,13 @@ export function emptyDir(): string {
   return mkdtempSync(path.join(tmpdir(), "c360-test-"));
 }
 
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export interface RunningCli {
+  child: ChildProcess;
+  result: Promise<CliResult>;
+}
+
+/** Starts the CLI without waiting for it: for tests that signal it or race it. */
+export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !settingPrefixes.some((prefix) => key.startsWith(prefix))) env[key] = value;
@@ -35,12 +41,12 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value !== undefined) env[key] = value;
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, "bin", "c360.js"), ...args], {
-      cwd: options.cwd ?? emptyDir(),
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+  const child = spawn(process.execPath, [path.join(projectRoot, "bin", "c360.js"), ...args], {
+    cwd: options.cwd ?? emptyDir(),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const result = new Promise<CliResult>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -52,6 +58,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       resolve({ code, stdout, stderr });
     });
   });
+  return { child, result };
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, options).result;
 }
 
 /** The JSON log lines a non-interactive run wrote to stderr. */
