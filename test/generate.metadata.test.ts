@@ -17,6 +17,7 @@ before(async () => {
   // Tables that only bad mappings use: one without a primary key, one with an unusable column name.
   await query(universe.source("support_db"), 'CREATE TABLE "nokey" ("x" int)');
   await query(universe.source("support_db"), 'CREATE TABLE "odd" ("id" int PRIMARY KEY, "we`ird" text)');
+  await query(universe.source("support_db"), 'CREATE TABLE "ctrl" ("id" int PRIMARY KEY, "bad\ncol" text)');
 });
 after(() => universe.drop());
 
@@ -177,6 +178,67 @@ const mistakes: Mistake[] = [
     revert: "DELETE FROM node_label_mappings WHERE table_name = 'odd'",
     problem:
       /node_label_mappings row \d+ \(odd -> Odd\): column "we`ird" cannot be a property key: it contains a backtick/,
+  },
+  {
+    name: "a label that tries to close its backticks",
+    apply:
+      "UPDATE node_label_mappings SET node_label = 'Plan`) DETACH DELETE n //' WHERE node_label = 'Plan'",
+    revert: "UPDATE node_label_mappings SET node_label = 'Plan' WHERE table_name = 'plans'",
+    problem:
+      /node_label_mappings row \d+ \(plans -> Plan`\) DETACH DELETE n \/\/\): node_label .* is not a valid label/,
+  },
+  {
+    name: "a label with unusual Unicode",
+    apply: "UPDATE node_label_mappings SET node_label = 'Ｐlan' WHERE node_label = 'Plan'",
+    revert: "UPDATE node_label_mappings SET node_label = 'Plan' WHERE table_name = 'plans'",
+    problem: /node_label "Ｐlan" is not a valid label/,
+  },
+  {
+    name: "a relationship type with a semicolon",
+    apply:
+      "UPDATE relationship_mappings SET relationship_type = 'PLAYED;' WHERE relationship_type = 'PLAYED'",
+    revert:
+      "UPDATE relationship_mappings SET relationship_type = 'PLAYED' WHERE relationship_type = 'PLAYED;'",
+    problem:
+      /relationship_mappings row \d+ \(PLAYED;\): relationship_type "PLAYED;" is not a valid relationship type/,
+  },
+  {
+    name: "a comment in join_condition",
+    apply:
+      "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email /* anything */' WHERE relationship_type = 'SUBMITTED'",
+    revert:
+      "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email' WHERE relationship_type = 'SUBMITTED'",
+    problem: /relationship_mappings row \d+ \(SUBMITTED\): join_condition .* is refused: unexpected "\/"/,
+  },
+  {
+    name: "a string literal in join_condition",
+    apply:
+      "UPDATE relationship_mappings SET join_condition = 'a.email = ''x''' WHERE relationship_type = 'SUBMITTED'",
+    revert:
+      "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email' WHERE relationship_type = 'SUBMITTED'",
+    problem: /relationship_mappings row \d+ \(SUBMITTED\): join_condition .* is refused: unexpected "'"/,
+  },
+  {
+    name: "OR in join_condition",
+    apply:
+      "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email OR a.email = t.customer_email' WHERE relationship_type = 'SUBMITTED'",
+    revert:
+      "UPDATE relationship_mappings SET join_condition = 'a.email = t.customer_email' WHERE relationship_type = 'SUBMITTED'",
+    problem: /join_condition .* is refused: expected AND between comparisons/,
+  },
+  {
+    name: "an explicit alias that is not an identifier",
+    apply: "UPDATE relationship_mappings SET from_alias = 'a b' WHERE relationship_type = 'SUBMITTED'",
+    revert: "UPDATE relationship_mappings SET from_alias = NULL WHERE relationship_type = 'SUBMITTED'",
+    problem: /relationship_mappings row \d+ \(SUBMITTED\): from_alias "a b" is not a plain identifier/,
+  },
+  {
+    name: "a column name with a line break",
+    apply: `INSERT INTO node_label_mappings (source_id, table_name, node_label)
+            SELECT source_id, 'ctrl', 'Ctrl' FROM source_databases WHERE source_name = 'support_db'`,
+    revert: "DELETE FROM node_label_mappings WHERE table_name = 'ctrl'",
+    problem:
+      /node_label_mappings row \d+ \(ctrl -> Ctrl\): column "bad\\ncol" cannot be a property key: it contains a control/,
   },
   {
     name: "nothing to export",
