@@ -201,7 +201,9 @@ describe("hostile data reaches Neo4j byte-exact and never executes", () => {
 
   it("the script splits into exactly the statements c360 wrote", async () => {
     let count = 0;
-    for await (const _ of splitStatements(createReadStream(result.script.path))) count++;
+    for await (const statement of splitStatements(createReadStream(result.script.path)))
+      count = statement.index;
+
     assert.equal(count, result.script.statementCount);
     const text = readFileSync(result.script.path, "utf8");
     assert.doesNotMatch(
