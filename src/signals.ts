@@ -19,12 +19,27 @@ export interface StopSignal extends StopRequest {
   dispose(): void;
 }
 
+/** Synchronous clean-ups (partial files) that must run even when a second signal exits at once. */
+const forcedExitCleanups = new Set<() => void>();
+
+export function onForcedExit(cleanup: () => void): () => void {
+  forcedExitCleanups.add(cleanup);
+  return () => forcedExitCleanups.delete(cleanup);
+}
+
 export function installStopHandlers(logger: Logger): StopSignal {
   let signal: NodeJS.Signals | undefined;
   const handler = (received: NodeJS.Signals) => {
     const code = received === "SIGINT" ? ExitCode.interrupted : ExitCode.terminated;
     if (signal !== undefined) {
       logger.error({ signal: received }, "second signal: exiting now");
+      for (const cleanup of forcedExitCleanups) {
+        try {
+          cleanup();
+        } catch {
+          // Exiting anyway: a clean-up that fails must not keep the process alive.
+        }
+      }
       process.exit(code);
     }
     signal = received;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -10,7 +10,14 @@ import { createDriver } from "../src/neo4j/driver.js";
 import { startLocalNeo4j } from "../src/neo4j-local/launcher.js";
 import { emptyDir, logLines, runCli, startCli } from "./helpers/cli.js";
 import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
-import { controlDbEnv, dropDatabases, query, testServer, uniqueName } from "./helpers/postgres.js";
+import {
+  controlDbEnv,
+  createDatabase,
+  dropDatabases,
+  query,
+  testServer,
+  uniqueName,
+} from "./helpers/postgres.js";
 
 /**
  * A script that takes several seconds: a constraint, then 40 statements of 10,000 MERGEs each.
@@ -195,5 +202,97 @@ describe("faults: every failure is recorded truthfully, and recovery completes t
     });
     assert.equal(unreachableNeo4j.code, ExitCode.target, unreachableNeo4j.stderr);
     assert.match(unreachableNeo4j.stderr, /cannot connect to Neo4j at bolt:\/\/127\.0\.0\.1:1/);
+  });
+});
+
+describe("signals during generate and load", () => {
+  const bigSource = uniqueName("faults_big");
+
+  before(async () => {
+    await createDatabase(bigSource);
+    await query(
+      bigSource,
+      "CREATE TABLE events AS SELECT g::bigint AS id, md5(g::text) AS payload FROM generate_series(1, 400000) g; ALTER TABLE events ADD PRIMARY KEY (id)",
+    );
+    const server = testServer(bigSource);
+    await query(
+      control,
+      "INSERT INTO source_databases (source_name, db_host, db_port, db_name, db_user) VALUES ('big_db', $1, $2, $3, $4)",
+      [server.host, server.port, bigSource, server.user],
+    );
+    await query(
+      control,
+      "INSERT INTO node_label_mappings (table_name, node_label) VALUES ('events', 'Event')",
+    );
+  });
+
+  after(() => dropDatabases([bigSource]));
+
+  async function extractionStarted(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const rows = await query(
+        control,
+        "SELECT 1 FROM etl_table_logs WHERE table_name = 'events' AND status = 'running'",
+      );
+      if (rows.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error("extraction never started");
+  }
+
+  async function lastGenerate() {
+    const rows = await query<{
+      log_id: number;
+      status: string;
+      exit_code: number | null;
+      script_id: number | null;
+    }>(
+      control,
+      "SELECT log_id, status, exit_code, script_id FROM etl_run_logs WHERE command = 'generate' ORDER BY log_id DESC LIMIT 1",
+    );
+    return rows[0];
+  }
+
+  it("SIGINT stops at a safe point: the run and the table are aborted, exit 130, no script left or registered", async () => {
+    await query(control, "DELETE FROM etl_table_logs");
+    const outputDir = emptyDir();
+    const running = startCli(["generate", "--output-dir", outputDir, "--batch-size", "100"], { env: env() });
+    await extractionStarted();
+    running.child.kill("SIGINT");
+    const result = await running.result;
+    assert.equal(result.code, ExitCode.interrupted, result.stderr);
+    const run = await lastGenerate();
+    assert.equal(run?.status, "aborted");
+    assert.equal(run?.exit_code, ExitCode.interrupted);
+    assert.equal(run?.script_id, null);
+    const table = await query<{ status: string }>(
+      control,
+      "SELECT status FROM etl_table_logs WHERE table_name = 'events' ORDER BY table_log_id DESC LIMIT 1",
+    );
+    assert.equal(table[0]?.status, "aborted");
+    assert.deepEqual(readdirSync(outputDir), [], "the partial script was removed");
+    const scripts = await query(control, "SELECT 1 FROM cypher_scripts WHERE file_path LIKE $1", [
+      `${outputDir}%`,
+    ]);
+    assert.equal(scripts.length, 0);
+  });
+
+  it("a second signal exits at once instead of waiting for the safe point", async () => {
+    const before = (await lastLoad())?.log_id ?? 0;
+    await cleanGraph(driver);
+    const running = startCli(["load", slowScript], { env: env(), timeoutMs: 300_000 });
+    await loadReached(2, before);
+    const acknowledged = new Promise<void>((resolve) => {
+      running.child.stderr?.on("data", (chunk: Buffer) => {
+        if (chunk.toString().includes("stopping at the next safe point")) resolve();
+      });
+    });
+    running.child.kill("SIGTERM");
+    await acknowledged;
+    running.child.kill("SIGTERM");
+    const result = await running.result;
+    assert.equal(result.code, ExitCode.terminated, result.stderr);
+    assert.ok(logLines(result.stderr).some((l) => l.msg === "second signal: exiting now"));
   });
 });

@@ -4,10 +4,11 @@
  * final name is never overwritten: if it exists, a numbered suffix is added.
  */
 import { createHash, type Hash } from "node:crypto";
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, rmSync, type WriteStream } from "node:fs";
 import { link, mkdir, stat, unlink } from "node:fs/promises";
 import { once } from "node:events";
 import path from "node:path";
+import { onForcedExit } from "../signals.js";
 
 export interface WrittenScript {
   path: string;
@@ -30,6 +31,7 @@ export class ScriptWriter {
   private statements = 0;
   private failed: Error | undefined;
   private closed = false;
+  private readonly forgetCleanup: () => void;
 
   private constructor(
     private readonly tempPath: string,
@@ -38,6 +40,8 @@ export class ScriptWriter {
   ) {
     this.stream = createWriteStream(tempPath, { flags: "wx", encoding: "utf8" });
     this.stream.on("error", (error) => (this.failed = error));
+    // Even a forced exit (a second Ctrl-C) must not leave a partial script behind.
+    this.forgetCleanup = onForcedExit(() => rmSync(tempPath, { force: true }));
   }
 
   static async create(directory: string, createdAt: Date): Promise<ScriptWriter> {
@@ -92,6 +96,7 @@ export class ScriptWriter {
       }
     }
     await unlink(this.tempPath);
+    this.forgetCleanup();
     const { size } = await stat(finalPath);
     return {
       path: finalPath,
@@ -106,6 +111,7 @@ export class ScriptWriter {
   async abort(): Promise<void> {
     await this.close().catch(() => undefined);
     await unlink(this.tempPath).catch(() => undefined);
+    this.forgetCleanup();
   }
 
   private async close(): Promise<void> {
