@@ -247,6 +247,10 @@ describe("c360 run, load and query against the real services", () => {
         "CREATE (:Ok);\nCREATE (:Cut {name: 'it was cut off here",
         /unterminated string literal starting on line 2/,
       ],
+      "enormous.cypher": [
+        `CREATE (:Ok);\nRETURN '${"x".repeat(65 * 1024 * 1024)}';\n`,
+        /statement 2 \(from line 2\) is longer than 67108864 characters/,
+      ],
     };
     const runsBefore = (await lastRuns(1))[0]?.log_id;
     for (const [name, [content, problem]] of Object.entries(files)) {
