@@ -13,18 +13,7 @@ import {
   type ValueKind,
 } from "../src/cypher/encode.js";
 import { CypherSplitter } from "../src/load/splitter.js";
-
-/** A small deterministic PRNG (mulberry32): the same seed always gives the same strings. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "./helpers/prng.js";
 
 /**
  * A reference decoder for the Cypher string literals c360 writes: single-quoted, with the escapes

@@ -6,7 +6,14 @@ import { generate } from "../src/generate/generate.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
-import { createDatabase, dropDatabases, query, testServer, uniqueName } from "./helpers/postgres.js";
+import {
+  createDatabase,
+  dropDatabases,
+  query,
+  registerTable,
+  testServer,
+  uniqueName,
+} from "./helpers/postgres.js";
 import { graphSnapshot, runScript } from "./helpers/universe.js";
 import { parseNodeBatch } from "../src/load/batches.js";
 import { readFileSync } from "node:fs";
@@ -61,13 +68,7 @@ before(async () => {
   await query(source, sourceSchema);
   const controlDb = testServer(control);
   await initControlDb(controlDb, silentLogger());
-  const server = testServer(source);
-  await query(
-    control,
-    `INSERT INTO source_databases (source_name, db_host, db_port, db_name, db_user) VALUES ('typed_db', $1, $2, $3, $4)`,
-    [server.host, server.port, source, server.user],
-  );
-  await query(control, "INSERT INTO node_label_mappings (table_name, node_label) VALUES ('typed', 'Typed')");
+  await registerTable(control, "typed_db", source, "typed", "Typed");
   await cleanGraph(driver);
   const result = await generate({ controlDb, outputDir: emptyDir(), logger: silentLogger() });
   scriptPath = result.script.path;

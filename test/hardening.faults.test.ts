@@ -16,6 +16,7 @@ import {
   dropDatabases,
   query,
   testServer,
+  registerTable,
   uniqueName,
 } from "./helpers/postgres.js";
 
@@ -214,16 +215,7 @@ describe("signals during generate and load", () => {
       bigSource,
       "CREATE TABLE events AS SELECT g::bigint AS id, md5(g::text) AS payload FROM generate_series(1, 400000) g; ALTER TABLE events ADD PRIMARY KEY (id)",
     );
-    const server = testServer(bigSource);
-    await query(
-      control,
-      "INSERT INTO source_databases (source_name, db_host, db_port, db_name, db_user) VALUES ('big_db', $1, $2, $3, $4)",
-      [server.host, server.port, bigSource, server.user],
-    );
-    await query(
-      control,
-      "INSERT INTO node_label_mappings (table_name, node_label) VALUES ('events', 'Event')",
-    );
+    await registerTable(control, "big_db", bigSource, "events", "Event");
   });
 
   after(() => dropDatabases([bigSource]));

@@ -7,7 +7,15 @@ import { splitStatements } from "../src/load/splitter.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
-import { createDatabase, dropDatabases, query, testServer, uniqueName } from "./helpers/postgres.js";
+import {
+  createDatabase,
+  dropDatabases,
+  query,
+  testServer,
+  registerTable,
+  uniqueName,
+} from "./helpers/postgres.js";
+import { prng } from "./helpers/prng.js";
 import { runScript } from "./helpers/universe.js";
 
 /** Hand-picked: what has broken Cypher generators, loaders and clients before. */
@@ -118,11 +126,8 @@ function generated(count: number): string[] {
     "\\u0027",
     "\t",
   ];
-  let seed = 360;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed;
-  };
+  const random = prng(360);
+  const next = () => Math.floor(random() * 2147483648);
   return Array.from({ length: count }, () => {
     let text = "";
     const length = 1 + (next() % 12);
@@ -152,16 +157,7 @@ before(async () => {
     );
   }
   await initControlDb(testServer(control), silentLogger());
-  const server = testServer(source);
-  await query(
-    control,
-    "INSERT INTO source_databases (source_name, db_host, db_port, db_name, db_user) VALUES ('hostile_db', $1, $2, $3, $4)",
-    [server.host, server.port, source, server.user],
-  );
-  await query(
-    control,
-    "INSERT INTO node_label_mappings (table_name, node_label) VALUES ('hostile', 'Hostile')",
-  );
+  await registerTable(control, "hostile_db", source, "hostile", "Hostile");
   result = await generate({
     controlDb: testServer(control),
     outputDir: emptyDir(),

@@ -7,6 +7,7 @@ import {
   type SplitterOptions,
   type Statement,
 } from "../src/load/splitter.js";
+import { prng } from "./helpers/prng.js";
 
 /** Feeds the chunks one by one, then ends the input; returns every statement. */
 function split(chunks: readonly string[], options?: SplitterOptions): Statement[] {
@@ -45,18 +46,6 @@ async function collect(
   const out: Statement[] = [];
   for await (const statement of splitStatements(source(chunks), options)) out.push(statement);
   return out;
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // A script with every construct that can hide a ";" or a comment marker.

@@ -66,3 +66,23 @@ export function controlDbEnv(database: string): Record<string, string> {
     ...(server.password === undefined ? {} : { ETL_DB_PASSWORD: server.password }),
   };
 }
+
+/** Adds a source row and one label mapping for `table` to an initialised control database. */
+export async function registerTable(
+  control: string,
+  sourceName: string,
+  sourceDatabase: string,
+  table: string,
+  label: string,
+): Promise<void> {
+  const server = testServer(sourceDatabase);
+  await query(
+    control,
+    "INSERT INTO source_databases (source_name, db_host, db_port, db_name, db_user) VALUES ($1, $2, $3, $4, $5)",
+    [sourceName, server.host, server.port, sourceDatabase, server.user],
+  );
+  await query(control, "INSERT INTO node_label_mappings (table_name, node_label) VALUES ($1, $2)", [
+    table,
+    label,
+  ]);
+}
