@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { after, before, describe, it } from "node:test";
 import { initControlDb } from "../src/commands/init.js";
 import { ExitCode } from "../src/errors.js";
@@ -206,7 +207,7 @@ describe("faults: every failure is recorded truthfully, and recovery completes t
   });
 });
 
-describe("signals during generate and load", () => {
+describe("signals and timeouts", () => {
   const bigSource = uniqueName("faults_big");
 
   before(async () => {
@@ -286,5 +287,24 @@ describe("signals during generate and load", () => {
     const result = await running.result;
     assert.equal(result.code, ExitCode.terminated, result.stderr);
     assert.ok(logLines(result.stderr).some((l) => l.msg === "second signal: exiting now"));
+  });
+
+  it("a statement that waits on a lock gives up after C360_LOCK_TIMEOUT_S: exit 4, nothing hangs", async () => {
+    const blocker = new pg.Client(testServer(control));
+    await blocker.connect();
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query('LOCK TABLE "etl_run_logs" IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const result = await runCli(["generate", "--output-dir", emptyDir()], {
+        env: { ...env(), C360_LOCK_TIMEOUT_S: "1", C360_STATEMENT_TIMEOUT_S: "5" },
+      });
+      assert.equal(result.code, ExitCode.controlDb, result.stderr);
+      assert.match(result.stderr, /lock timeout/);
+      assert.ok(Date.now() - started < 15_000, "it gave up within seconds");
+    } finally {
+      await blocker.query("ROLLBACK");
+      await blocker.end();
+    }
   });
 });
