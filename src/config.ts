@@ -80,6 +80,12 @@ const configSchema = z
       const scheme = /^([a-z0-9+.-]+):\/\/[^/\s]+/i.exec(value)?.[1]?.toLowerCase();
       if (scheme === undefined) {
         ctx.addIssue({ code: "custom", message: `"${value}" is not a URI like bolt://host:7687` });
+      } else if (/^[^:]+:\/\/[^/@]*@/.test(value)) {
+        // Never echo it: the part before @ may be a password.
+        ctx.addIssue({
+          code: "custom",
+          message: "must not contain credentials (user:password@); use NEO4J_USERNAME and NEO4J_PASSWORD",
+        });
       } else if (!neo4jSchemes.includes(scheme)) {
         ctx.addIssue({
           code: "custom",

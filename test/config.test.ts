@@ -69,6 +69,17 @@ describe("configuration", () => {
     assert.match(text, /NEO4J_PASWORD .* is not a c360 setting; did you mean NEO4J_PASSWORD\?/);
   });
 
+  it("refuses credentials inside NEO4J_URI without repeating them", () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        cwd: emptyDir(),
+        env: { NEO4J_URI: "neo4j+s://neo4j:Sup3rSecret@abc.databases.neo4j.io" },
+      }),
+    );
+    assert.match(problems[0] ?? "", /NEO4J_URI \(from the environment\): must not contain credentials/);
+    assert.doesNotMatch(problems.join("\n"), /Sup3rSecret/);
+  });
+
   it("refuses an --env-file that does not exist", () => {
     const problems = problemsOf(() => loadConfig({ cwd: emptyDir(), env: {}, envFile: "missing.env" }));
     assert.match(problems[0] ?? "", /missing\.env does not exist/);

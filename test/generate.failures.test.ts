@@ -149,11 +149,14 @@ describe("generate failures are recorded truthfully and leave nothing behind", (
     }
   });
 
-  it("rejects a bad --batch-size as a usage error", async () => {
-    const result = await runCli(["generate", "--batch-size", "0"], {
-      env: controlDbEnv(universe.controlDb.database),
-    });
-    assert.equal(result.code, ExitCode.usage);
-    assert.match(result.stderr, /--batch-size must be a whole number from 1 to 100000/);
+  it("rejects a bad --batch-size as a usage error, in generate and in run", async () => {
+    for (const args of [
+      ["generate", "--batch-size", "0"],
+      ["run", "--batch-size", "many"],
+    ]) {
+      const result = await runCli(args, { env: controlDbEnv(universe.controlDb.database) });
+      assert.equal(result.code, ExitCode.usage, args.join(" "));
+      assert.match(result.stderr, /--batch-size must be a whole number from 1 to 100000/);
+    }
   });
 });

@@ -147,12 +147,12 @@ before(async () => {
   await query(
     source,
     `CREATE TABLE hostile (id int PRIMARY KEY, s text NOT NULL,
-       "first name" text, "it's" text, "semi;colon" text, "ünïcode" text, "a.b" text)`,
+       "first name" text, "it's" text, "semi;colon" text, "ünïcode" text, "a.b" text, "__proto__" text)`,
   );
   for (let i = 0; i < corpus.length; i++) {
     await query(
       source,
-      `INSERT INTO hostile (id, s, "first name", "it's", "semi;colon", "ünïcode", "a.b") VALUES ($1, $2, $2, $2, $2, $2, $2)`,
+      `INSERT INTO hostile (id, s, "first name", "it's", "semi;colon", "ünïcode", "a.b", "__proto__") VALUES ($1, $2, $2, $2, $2, $2, $2, $2)`,
       [i, corpus[i]],
     );
   }
@@ -177,7 +177,7 @@ async function assertRoundTrip(): Promise<void> {
   for (const record of records) {
     const props = (record.get("h") as { properties: Record<string, unknown> }).properties;
     const expected = corpus[Number(props.id)];
-    for (const key of ["s", "first name", "it's", "semi;colon", "ünïcode", "a.b"]) {
+    for (const key of ["s", "first name", "it's", "semi;colon", "ünïcode", "a.b", "__proto__"]) {
       assert.equal(props[key], expected, `row ${String(props.id)}, property ${key}`);
     }
   }

@@ -154,6 +154,10 @@ describe("c360 run, load and query against the real services", () => {
     const tampered = await driver.executeQuery("MATCH (t:Tampered) RETURN count(t) AS n");
     assert.equal(tampered.records[0]?.get("n"), 0n, "nothing of a refused script runs");
 
+    const resumeChanged = await cli(["load", modified, "--resume", "--allow-modified"]);
+    assert.equal(resumeChanged.code, ExitCode.refused);
+    assert.match(resumeChanged.stderr, /cannot resume .*copy\.cypher: its content changed/);
+
     const allowed = await cli(["load", modified, "--allow-modified"]);
     assert.equal(allowed.code, 0, allowed.stderr);
     await driver.executeQuery("MATCH (t:Tampered) DELETE t");

@@ -9,6 +9,16 @@ import { defaultBatchSize, dryRun, generate, type GenerateProgress } from "../ge
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
 
+/** The --batch-size flag as a number, or NaN when it is not a whole number from 1 to 100000. */
+export function parseBatchSize(command: Command, text: string): number {
+  const batchSize = Number(text);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+    command.error(`--batch-size must be a whole number from 1 to 100000, not ${text}`, { exitCode: 2 });
+    return NaN;
+  }
+  return batchSize;
+}
+
 export function formatPlan(plan: ExportPlan): string {
   const lines: string[] = [];
   for (const table of plan.tables) {
@@ -89,12 +99,7 @@ export function registerGenerate(program: Command): void {
     )
     .action(async (options: { outputDir: string; batchSize: string; dryRun?: boolean }, command: Command) => {
       const { config, logger } = contextFrom(command);
-      const batchSize = Number(options.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
-        command.error(`--batch-size must be a whole number from 1 to 100000, not ${options.batchSize}`, {
-          exitCode: 2,
-        });
-      }
+      const batchSize = parseBatchSize(command, options.batchSize);
       if (options.dryRun === true) {
         const plan = await dryRun({ controlDb: config.controlDb, timeouts: config.timeouts, logger });
         process.stdout.write(formatPlan(plan));

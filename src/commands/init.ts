@@ -6,7 +6,7 @@ import type { PostgresTarget } from "../config.js";
 import { ControlDbError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { migrateControlDb, type MigrationResult } from "../control/migrate.js";
-import { databaseExists, onDatabase, quoteIdent, withClient } from "../postgres/connection.js";
+import { controlErrors, databaseExists, onDatabase, quoteIdent, withClient } from "../postgres/connection.js";
 import { contextFrom } from "./context.js";
 
 const controlError = (message: string, cause: unknown) =>
@@ -23,11 +23,13 @@ export interface InitResult extends MigrationResult {
 export async function initControlDb(target: PostgresTarget, logger: Logger): Promise<InitResult> {
   const createdDatabase = await withClient(onDatabase(target, "postgres"), controlError, async (admin) => {
     if (await databaseExists(admin, target.database)) return false;
-    await admin.query(`CREATE DATABASE ${quoteIdent(target.database)}`);
+    await controlErrors(admin).query(`CREATE DATABASE ${quoteIdent(target.database)}`);
     logger.info({ database: target.database }, "created the control database");
     return true;
   });
-  const result = await withClient(target, controlError, (client) => migrateControlDb(client, logger));
+  const result = await withClient(target, controlError, (client) =>
+    migrateControlDb(controlErrors(client), logger),
+  );
   return { ...result, createdDatabase };
 }
 

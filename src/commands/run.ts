@@ -8,7 +8,7 @@ import { defaultBatchSize, generate, type GenerateResult } from "../generate/gen
 import { loadScript, type LoadResult } from "../load/load.js";
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
-import { progressReporter } from "./generate.js";
+import { parseBatchSize, progressReporter } from "./generate.js";
 import { loadProgressReporter } from "./load.js";
 import type { StopRequest } from "../signals.js";
 
@@ -78,7 +78,7 @@ export function registerRun(program: Command): void {
           logger: context.logger,
           clear: options.clear === true,
           outputDir: options.outputDir,
-          batchSize: Number(options.batchSize),
+          batchSize: parseBatchSize(command, options.batchSize),
           stop,
         }),
       );

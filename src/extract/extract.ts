@@ -48,6 +48,7 @@ export async function* readTable(
       yield rows;
     }
   } finally {
-    await cursor.close();
+    // A cursor on a broken connection cannot close; the original error matters more.
+    await cursor.close().catch(() => undefined);
   }
 }

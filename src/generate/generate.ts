@@ -28,12 +28,16 @@ import { readControlMetadata } from "../metadata/read.js";
 import { loadMigrations } from "../control/migrate.js";
 import { finishRun, recordRunFailure } from "../control/run-log.js";
 import { connect, controlErrors, withClient, type PgClient } from "../postgres/connection.js";
+import { maxScriptStatementLength } from "../load/splitter.js";
 import { ScriptWriter, type WrittenScript } from "../script/writer.js";
 import { sqlFile } from "../sql-files.js";
 import type { StopRequest } from "../signals.js";
 import { toolVersion } from "../version.js";
 
 export const defaultBatchSize = 1000;
+
+/** A node statement is written once its rows reach this many characters, whatever --batch-size says. */
+const statementFlushLength = maxScriptStatementLength / 8;
 
 export interface GenerateProgress {
   /** May return a promise: extraction of the table waits for it. */
@@ -69,6 +73,16 @@ export interface GenerateResult {
 
 const controlError = (message: string, cause: unknown) =>
   new ControlDbError(message, { cause, hint: "Check the ETL_DB_* settings and that PostgreSQL is running." });
+
+/** Turns a source query's failure into a SourceError naming the source and what c360 was doing. */
+function sourceFailure(sourceName: string, doing: string): (error: unknown) => never {
+  return (error) => {
+    throw new SourceError(`${sourceName}: ${doing} failed: ${messageOf(error)}`, {
+      cause: error,
+      hint: "Check that the source_databases row's user may read the mapped tables.",
+    });
+  };
+}
 
 /** Refuses to work on a control schema that `c360 init` has not brought up to date. */
 export async function assertSchemaCurrent(client: PgClient): Promise<void> {
@@ -178,13 +192,22 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         },
       );
       sources.set(source, client);
-      await client.query(sqlFile("source/session.sql"));
-      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      await client
+        .query(sqlFile("source/session.sql"))
+        .catch(sourceFailure(source.sourceName, "preparing the session"));
+      await client
+        .query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .catch(sourceFailure(source.sourceName, "starting a snapshot"));
       await control.query(sqlFile("control/queries/touch-source.sql"), [source.sourceId]);
     }
     const rowCounts = new Map<TablePlan, number>();
     for (const table of plan.tables) {
-      rowCounts.set(table, await countRows(sources.get(table.source) as PgClient, table));
+      rowCounts.set(
+        table,
+        await countRows(sources.get(table.source) as PgClient, table).catch(
+          sourceFailure(table.source.sourceName, `counting ${table.table}`),
+        ),
+      );
     }
 
     const generatedAt = new Date();
@@ -208,6 +231,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         const keys = table.columns.map((column) => `${quoteName(column.name)}: `);
         const keyIndexes = table.keyColumns.map((key) => table.columns.findIndex((c) => c.name === key));
         let batch: string[] = [];
+        let batchLength = 0;
         let lastProgress = Date.now();
         for await (const chunk of readTable(sources.get(table.source) as PgClient, table, fetchSize)) {
           for (const row of chunk) {
@@ -219,10 +243,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
                 );
               }
             }
-            batch.push(rowLiteral(table, keys, row));
-            if (batch.length >= batchSize) {
+            const literal = rowLiteral(table, keys, row);
+            batch.push(literal);
+            batchLength += literal.length + 2;
+            // Wide rows (json, bytea, long text) flush early, far below what load accepts.
+            if (batch.length >= batchSize || batchLength >= statementFlushLength) {
               await writer.statement(nodeBatchStatement(table, batch));
               batch = [];
+              batchLength = 0;
               if (options.stop?.requested === true) {
                 throw new AbortedError(
                   `generate stopped by a signal during ${table.table}`,
@@ -318,7 +346,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 export async function dryRun(
   options: Pick<GenerateOptions, "controlDb" | "env" | "logger" | "timeouts">,
 ): Promise<ExportPlan> {
-  return withClient(options.controlDb, controlError, (client) => planExport(client, options), {
+  return withClient(options.controlDb, controlError, (client) => planExport(controlErrors(client), options), {
     timeouts: options.timeouts,
   });
 }

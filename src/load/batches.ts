@@ -148,7 +148,13 @@ class LiteralParser {
         } else break;
       }
       this.expect(":");
-      map[key] = this.parseValue();
+      // defineProperty: a column named __proto__ must become a property, not a prototype.
+      Object.defineProperty(map, key, {
+        value: this.parseValue(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       const next = this.peek();
       this.position++;
       if (next === "}") return map;

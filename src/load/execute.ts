@@ -200,7 +200,7 @@ export async function executeStatements(
     }
     await flush();
   } finally {
-    await session.close();
+    await session.close().catch(() => undefined);
   }
   return counters;
 }

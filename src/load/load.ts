@@ -27,8 +27,14 @@ import { connect, controlErrors, type PgClient } from "../postgres/connection.js
 import { sqlFile } from "../sql-files.js";
 import type { StopRequest } from "../signals.js";
 import { toolVersion } from "../version.js";
-import { executeStatements, StatementError, StopRequested, type LoadCounters } from "./execute.js";
-import { ScriptSyntaxError, splitStatements } from "./splitter.js";
+import {
+  emptyCounters,
+  executeStatements,
+  StatementError,
+  StopRequested,
+  type LoadCounters,
+} from "./execute.js";
+import { maxScriptStatementLength, ScriptSyntaxError, splitStatements } from "./splitter.js";
 
 export interface LoadProgress {
   statementDone(done: number, total: number, counters: LoadCounters): void;
@@ -60,8 +66,7 @@ export interface LoadResult {
   elapsedMs: number;
 }
 
-/** A statement longer than this is refused: no c360 statement comes close. */
-const maxStatementLength = 64 * 1024 * 1024;
+const maxStatementLength = maxScriptStatementLength;
 
 interface ScannedScript {
   path: string;
@@ -124,7 +129,7 @@ async function registerOrVerify(
   script: ScannedScript,
   allowModified: boolean,
   logger: Logger,
-): Promise<number> {
+): Promise<{ scriptId: number; changed: boolean }> {
   const found = await control.query<{ script_id: number; sha256: string | null }>(
     sqlFile("control/queries/select-script-by-path.sql"),
     [script.path],
@@ -141,7 +146,7 @@ async function registerOrVerify(
         [name, script.path, script.sizeBytes, script.sha256, script.statements],
       );
       logger.info({ script: script.path, name }, "registered the script in cypher_scripts");
-      return inserted.rows[0]?.script_id as number;
+      return { scriptId: inserted.rows[0]?.script_id as number, changed: false };
     }
   }
   if (row.sha256 !== null && row.sha256.trim() !== script.sha256) {
@@ -152,7 +157,8 @@ async function registerOrVerify(
     }
     logger.warn({ script: script.path }, "loading a modified script (--allow-modified)");
   }
-  if (row.sha256 === null || row.sha256.trim() !== script.sha256) {
+  const changed = row.sha256 !== null && row.sha256.trim() !== script.sha256;
+  if (row.sha256 === null || changed) {
     await control.query(sqlFile("control/queries/update-script-content.sql"), [
       row.script_id,
       script.sha256,
@@ -160,7 +166,7 @@ async function registerOrVerify(
       script.sizeBytes,
     ]);
   }
-  return row.script_id;
+  return { scriptId: row.script_id, changed };
 }
 
 /** Empties the graph in bounded transactions: relationships first, then nodes. */
@@ -200,10 +206,19 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
   let touchedGraph = false;
   try {
     await assertSchemaCurrent(control);
-    scriptId = await registerOrVerify(control, script, options.allowModified === true, logger);
+    const registration = await registerOrVerify(control, script, options.allowModified === true, logger);
+    scriptId = registration.scriptId;
 
     let resumedAfter = 0;
     if (options.resume === true) {
+      if (registration.changed) {
+        throw new RefusedError(
+          `cannot resume ${script.path}: its content changed since the load that failed`,
+          {
+            hint: "The checkpoint counts statements of the old content; load the new content without --resume.",
+          },
+        );
+      }
       const last = await control.query<{
         log_id: number;
         status: string;
@@ -219,6 +234,8 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
         );
       }
       resumedAfter = previous.statements_executed ?? 0;
+      // The graph already holds the statements before the checkpoint: any failure now is partial.
+      touchedGraph = resumedAfter > 0;
       logger.info({ previousRun: previous.log_id, resumeAfter: resumedAfter }, "resuming a failed load");
     }
     lastComplete = resumedAfter;
@@ -235,13 +252,24 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
 
     const timeouts = options.timeouts ?? defaultTimeouts;
     const counters = await withDriver(options.neo4j, timeouts, async (driver) => {
+      // A stop requested before anything ran (say, late in generate) must not still clear the graph.
+      if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
       if (options.clear === true) {
         logger.info("clearing the graph (--clear)");
         touchedGraph = true;
-        await clearGraph(driver, options.neo4j.database);
+        await clearGraph(driver, options.neo4j.database).catch((error: unknown) => {
+          throw new TargetError(`clearing the graph failed: ${messageOf(error)}`, { cause: error });
+        });
       }
-      const file = createReadStream(script.path) as AsyncIterable<Buffer>;
-      return executeStatements(driver, splitStatements(file, { maxStatementLength }), {
+      // The file is hashed again as it executes: content that changes under a running load is caught.
+      const hash = createHash("sha256");
+      async function* hashed(): AsyncGenerator<Buffer> {
+        for await (const chunk of createReadStream(script.path) as AsyncIterable<Buffer>) {
+          hash.update(chunk);
+          yield chunk;
+        }
+      }
+      const result = await executeStatements(driver, splitStatements(hashed(), { maxStatementLength }), {
         database: options.neo4j.database,
         startAfter: resumedAfter,
         transactionTimeoutMs: timeouts.statementMs,
@@ -260,6 +288,12 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
           options.progress?.statementDone(index, script.statements, soFar);
         },
       });
+      if (hash.digest("hex") !== script.sha256) {
+        throw new ScriptFileError(`${script.path} changed while it was being loaded`, {
+          hint: "Whatever writes the file must finish before c360 loads it; reload it once it is complete.",
+        });
+      }
+      return result;
     });
 
     await finishRun(control, runId as number);

@@ -14,6 +14,12 @@ export interface Statement {
   text: string;
 }
 
+/**
+ * The longest statement `c360 load` accepts (in UTF-16 units). Generate keeps its statements far
+ * below it; anything longer means the file is not a Cypher script (or a string never closes).
+ */
+export const maxScriptStatementLength = 64 * 1024 * 1024;
+
 export class ScriptSyntaxError extends Error {
   constructor(
     message: string,

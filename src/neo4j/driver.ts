@@ -35,12 +35,16 @@ export async function withDriver<T>(
     }
     return await work(driver);
   } finally {
-    await driver.close();
+    await driver.close().catch(() => undefined);
   }
 }
 
 /** The server's version string, e.g. "Neo4j/5.26.19". */
 export async function serverVersion(driver: Driver, database: string): Promise<string> {
-  const info = await driver.getServerInfo({ database });
-  return info.agent ?? "unknown";
+  try {
+    const info = await driver.getServerInfo({ database });
+    return info.agent ?? "unknown";
+  } catch (error) {
+    throw new TargetError(`cannot read the Neo4j server's version: ${messageOf(error)}`, { cause: error });
+  }
 }

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Driver } from "neo4j-driver";
-import { RefusedError } from "../errors.js";
+import { RefusedError, TargetError, messageOf } from "../errors.js";
 import { projectRoot } from "../version.js";
 
 export const queriesDir = path.join(projectRoot, "queries");
@@ -48,7 +48,11 @@ export interface QueryResult {
 }
 
 export async function runQuery(driver: Driver, database: string, query: NamedQuery): Promise<QueryResult> {
-  const result = await driver.executeQuery(query.text, {}, { database, routing: "READ" });
+  const result = await driver
+    .executeQuery(query.text, {}, { database, routing: "READ" })
+    .catch((error: unknown) => {
+      throw new TargetError(`query ${query.name} failed: ${messageOf(error)}`, { cause: error });
+    });
   return {
     name: query.name,
     columns: [...result.keys].map(String),

@@ -5,9 +5,10 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { createWriteStream, rmSync, type WriteStream } from "node:fs";
-import { link, mkdir, stat, unlink } from "node:fs/promises";
+import { link, mkdir, realpath, stat, unlink } from "node:fs/promises";
 import { once } from "node:events";
 import path from "node:path";
+import { ScriptFileError, messageOf } from "../errors.js";
 import { onForcedExit } from "../signals.js";
 
 export interface WrittenScript {
@@ -45,11 +46,18 @@ export class ScriptWriter {
   }
 
   static async create(directory: string, createdAt: Date): Promise<ScriptWriter> {
-    await mkdir(directory, { recursive: true });
-    const tempPath = path.join(directory, `.${scriptFileName(createdAt)}.${process.pid}.partial`);
-    const writer = new ScriptWriter(tempPath, directory, createdAt);
-    await once(writer.stream, "open");
-    return writer;
+    try {
+      await mkdir(directory, { recursive: true });
+      const tempPath = path.join(directory, `.${scriptFileName(createdAt)}.${process.pid}.partial`);
+      const writer = new ScriptWriter(tempPath, directory, createdAt);
+      await once(writer.stream, "open");
+      return writer;
+    } catch (error) {
+      throw new ScriptFileError(`cannot write a script in ${directory}: ${messageOf(error)}`, {
+        cause: error,
+        hint: "Choose a writable directory with --output-dir.",
+      });
+    }
   }
 
   get statementCount(): number {
@@ -62,10 +70,13 @@ export class ScriptWriter {
 
   /** Writes text as is (comments, blank lines). Waits when the stream's buffer is full. */
   async write(text: string): Promise<void> {
-    if (this.failed !== undefined) throw this.failed;
+    if (this.failed !== undefined) throw this.writeError(this.failed);
     this.hash.update(text);
     // events.once rejects if the stream emits 'error' while we wait.
-    if (!this.stream.write(text)) await once(this.stream, "drain");
+    if (!this.stream.write(text))
+      await once(this.stream, "drain").catch((error: unknown) => {
+        throw this.writeError(error);
+      });
   }
 
   /** Writes one statement, terminated by `;` and a newline. */
@@ -82,8 +93,10 @@ export class ScriptWriter {
   async finish(
     nameTaken: (name: string) => Promise<boolean> = () => Promise.resolve(false),
   ): Promise<WrittenScript> {
-    await this.close();
-    if (this.failed !== undefined) throw this.failed;
+    await this.close().catch((error: unknown) => {
+      throw this.writeError(error);
+    });
+    if (this.failed !== undefined) throw this.writeError(this.failed);
     let finalPath = "";
     for (let suffix = 0; ; suffix++) {
       finalPath = path.join(this.directory, scriptFileName(this.createdAt, suffix));
@@ -97,6 +110,8 @@ export class ScriptWriter {
     }
     await unlink(this.tempPath);
     this.forgetCleanup();
+    // Registered under its real path, the one `c360 load` looks it up by.
+    finalPath = await realpath(finalPath);
     const { size } = await stat(finalPath);
     return {
       path: finalPath,
@@ -112,6 +127,13 @@ export class ScriptWriter {
     await this.close().catch(() => undefined);
     await unlink(this.tempPath).catch(() => undefined);
     this.forgetCleanup();
+  }
+
+  private writeError(error: unknown): ScriptFileError {
+    return new ScriptFileError(`writing ${this.tempPath} failed: ${messageOf(error)}`, {
+      cause: error,
+      hint: "Check the free space and permissions of the output directory.",
+    });
   }
 
   private async close(): Promise<void> {
