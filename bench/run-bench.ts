@@ -17,6 +17,8 @@ import { loadSample } from "../src/sample/load-sample.js";
 import { projectRoot, toolVersion } from "../src/version.js";
 import { expectedGraphCounts, graphCounts, type TestUniverse } from "../test/helpers/universe.js";
 import { databaseNames, dropDatabases, query, testServer } from "../test/helpers/postgres.js";
+import { cleanGraph } from "../test/helpers/neo4j.js";
+import { handWrittenUnwind, originalApproachRate, type BaselineResult } from "./baselines.js";
 
 const logger = createLogger({ level: "info" });
 const scaleArg = process.argv.indexOf("--scale");
@@ -145,6 +147,35 @@ async function main(): Promise<void> {
     } finally {
       await driver.close();
     }
+    // Baselines on the same data and the same engine, each from an empty graph and schema.
+    const baselineDriver = createDriver({
+      uri: engine.boltUri,
+      username: "neo4j",
+      password: undefined,
+      database: "neo4j",
+    });
+    let unwind: BaselineResult;
+    let original: BaselineResult;
+    let unwindCorrect = false;
+    try {
+      await cleanGraph(baselineDriver);
+      logger.info("baseline: hand-written UNWIND loader");
+      unwind = await handWrittenUnwind(baselineDriver, (db) => testServer(universe.source(db)));
+      const expected = await expectedGraphCounts(universe);
+      const actual = await graphCounts(baselineDriver);
+      unwindCorrect = Object.keys(expected).every((key) => expected[key] === actual[key]);
+      await cleanGraph(baselineDriver);
+      logger.info("baseline: the original's one auto-commit CREATE per row, on a sample");
+      original = await originalApproachRate(
+        baselineDriver,
+        testServer(universe.source("streaming_db")),
+        2000,
+      );
+      await cleanGraph(baselineDriver);
+    } finally {
+      await baselineDriver.close();
+    }
+    const originalExtrapolatedSeconds = entities / original.entitiesPerSecond;
     const scriptBytes = Number(
       (
         await query<{ n: string }>(controlDb.database, "SELECT max(file_size_bytes) AS n FROM cypher_scripts")
@@ -164,6 +195,16 @@ async function main(): Promise<void> {
       totalSeconds: run.wallMs / 1000,
       endToEndEntitiesPerSecond: Math.round(entities / (run.wallMs / 1000)),
       peakRssMB: Math.round(run.peakRssBytes / 1024 / 1024),
+      handWrittenUnwind: { ...unwind, correct: unwindCorrect },
+      originalApproach: {
+        sampleRows: original.entities,
+        entitiesPerSecond: original.entitiesPerSecond,
+        extrapolatedSeconds: Math.round(originalExtrapolatedSeconds),
+      },
+      ratios: {
+        speedupOverOriginal: Math.round(originalExtrapolatedSeconds / (run.wallMs / 1000)),
+        speedVersusHandWrittenUnwind: Number((unwind.seconds / (run.wallMs / 1000)).toFixed(2)),
+      },
       scriptMB: Math.round(scriptBytes / 1024 / 1024),
       neo4j: { version, ...neo4jSettings },
       machine: {
@@ -194,6 +235,14 @@ async function main(): Promise<void> {
         `| end to end (c360 run --clear) | ${result.totalSeconds.toFixed(1)} s, ${result.endToEndEntitiesPerSecond.toLocaleString("en")} entities/s |`,
         `| c360 peak RSS | ${result.peakRssMB} MB |`,
         `| script size | ${result.scriptMB} MB |`,
+        `| hand-written UNWIND loader (extract + load, same data and engine) | ${unwind.seconds.toFixed(1)} s, ${unwind.entitiesPerSecond.toLocaleString("en")} entities/s, graph ${unwindCorrect ? "correct" : "**WRONG**"} |`,
+        `| original approach (one auto-commit CREATE per row), measured on ${original.entities} rows | ${original.entitiesPerSecond.toLocaleString("en")} entities/s; **extrapolated** to this graph: ${Math.round(originalExtrapolatedSeconds).toLocaleString("en")} s |`,
+        `| c360 vs the original approach (extrapolated) | ${result.ratios.speedupOverOriginal}x faster |`,
+        `| c360 speed relative to the hand-written loader | ${result.ratios.speedVersusHandWrittenUnwind}x (target ≥ 0.8) |`,
+        "",
+        "c360 runs first, on the freshly started engine; the baselines run after it on the same, warmed-up engine (each from an empty graph and schema).",
+        "",
+        "Not yet measured: neo4j-admin database import (issue 6).",
         "",
       ].join("\n"),
     );
