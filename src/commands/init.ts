@@ -3,17 +3,19 @@
  */
 import type { Command } from "commander";
 import type { PostgresTarget } from "../config.js";
-import { ControlDbError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { migrateControlDb, type MigrationResult } from "../control/migrate.js";
-import { controlErrors, databaseExists, onDatabase, quoteIdent, withClient } from "../postgres/connection.js";
+import {
+  controlDbUnreachable,
+  controlErrors,
+  databaseExists,
+  onDatabase,
+  quoteIdent,
+  withClient,
+} from "../postgres/connection.js";
 import { contextFrom } from "./context.js";
 
-const controlError = (message: string, cause: unknown) =>
-  new ControlDbError(message, {
-    cause,
-    hint: "Check ETL_DB_HOST/ETL_DB_PORT/ETL_DB_USER/ETL_DB_PASSWORD and that PostgreSQL is running.",
-  });
+const controlError = controlDbUnreachable;
 
 export interface InitResult extends MigrationResult {
   createdDatabase: boolean;

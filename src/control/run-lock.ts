@@ -6,9 +6,9 @@
  */
 import { hostname } from "node:os";
 import type { PostgresTarget, Timeouts } from "../config.js";
-import { C360Error, ControlDbError, ExitCode } from "../errors.js";
+import { C360Error, ExitCode } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { connect } from "../postgres/connection.js";
+import { connect, controlDbUnreachable } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
 
 const runLockKey = 360_000_002;
@@ -28,15 +28,10 @@ export async function withRunLock<T>(
   logger: Logger,
   work: () => Promise<T>,
 ): Promise<T> {
-  const client = await connect(
-    controlDb,
-    (message, cause) =>
-      new ControlDbError(message, {
-        cause,
-        hint: "Check the ETL_DB_* settings and that PostgreSQL is running.",
-      }),
-    { applicationName: `c360 ${command} pid ${process.pid} on ${hostname()}`.slice(0, 63), timeouts },
-  );
+  const client = await connect(controlDb, controlDbUnreachable, {
+    applicationName: `c360 ${command} pid ${process.pid} on ${hostname()}`.slice(0, 63),
+    timeouts,
+  });
   try {
     const locked = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [runLockKey]);
     if (locked.rows[0]?.ok !== true) {

@@ -2,9 +2,9 @@
  * The end of a run row in etl_run_logs, shared by every phase.
  */
 import type { PostgresTarget } from "../config.js";
-import { C360Error, ControlDbError, ExitCode, messageOf } from "../errors.js";
+import { C360Error, ExitCode, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { withClient, type PgClient } from "../postgres/connection.js";
+import { controlDbUnreachable, withClient, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
 
 export type RunStatus = "completed" | "failed" | "aborted";
@@ -48,7 +48,7 @@ export async function recordRunFailure(
     try {
       await withClient(
         target,
-        (message, cause) => new ControlDbError(message, { cause }),
+        controlDbUnreachable,
         (fresh) => fresh.query(sqlFile("control/queries/finish-run-log.sql"), values),
         {
           applicationName: "c360 record failure",

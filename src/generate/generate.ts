@@ -27,7 +27,13 @@ import { buildPlan, type ExportPlan, type PlannedSource, type TablePlan } from "
 import { readControlMetadata } from "../metadata/read.js";
 import { loadMigrations } from "../control/migrate.js";
 import { finishRun, recordRunFailure } from "../control/run-log.js";
-import { connect, controlErrors, withClient, type PgClient } from "../postgres/connection.js";
+import {
+  connect,
+  controlDbUnreachable,
+  controlErrors,
+  withClient,
+  type PgClient,
+} from "../postgres/connection.js";
 import { maxScriptStatementLength } from "../load/splitter.js";
 import { ScriptWriter, type WrittenScript } from "../script/writer.js";
 import { sqlFile } from "../sql-files.js";
@@ -71,8 +77,7 @@ export interface GenerateResult {
   plan: ExportPlan;
 }
 
-const controlError = (message: string, cause: unknown) =>
-  new ControlDbError(message, { cause, hint: "Check the ETL_DB_* settings and that PostgreSQL is running." });
+const controlError = controlDbUnreachable;
 
 /** Turns a source query's failure into a SourceError naming the source and what c360 was doing. */
 function sourceFailure(sourceName: string, doing: string): (error: unknown) => never {

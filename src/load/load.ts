@@ -12,7 +12,6 @@ import { defaultTimeouts, type Neo4jTarget, type PostgresTarget, type Timeouts }
 import {
   AbortedError,
   C360Error,
-  ControlDbError,
   ExitCode,
   RefusedError,
   ScriptFileError,
@@ -23,7 +22,7 @@ import { finishRun, recordRunFailure } from "../control/run-log.js";
 import { assertSchemaCurrent } from "../generate/generate.js";
 import type { Logger } from "../logger.js";
 import { withDriver } from "../neo4j/driver.js";
-import { connect, controlErrors, type PgClient } from "../postgres/connection.js";
+import { connect, controlDbUnreachable, controlErrors, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
 import type { StopRequest } from "../signals.js";
 import { toolVersion } from "../version.js";
@@ -190,15 +189,10 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
   }
   const script = await scanScript(options.file);
   const control = controlErrors(
-    await connect(
-      options.controlDb,
-      (message, cause) =>
-        new ControlDbError(message, {
-          cause,
-          hint: "Check the ETL_DB_* settings and that PostgreSQL is running.",
-        }),
-      { applicationName: "c360 load", timeouts: options.timeouts },
-    ),
+    await connect(options.controlDb, controlDbUnreachable, {
+      applicationName: "c360 load",
+      timeouts: options.timeouts,
+    }),
   );
   let runId: number | undefined;
   let scriptId: number | undefined;

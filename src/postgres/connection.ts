@@ -23,6 +23,13 @@ export function describeTarget(target: PostgresTarget): string {
   return `${target.user}@${target.host}:${target.port}/${target.database}`;
 }
 
+/** The error for a control database that cannot be reached: one message and hint everywhere. */
+export const controlDbUnreachable: ConnectErrorFactory = (message, cause) =>
+  new ControlDbError(message, {
+    cause,
+    hint: "Check ETL_DB_HOST/ETL_DB_PORT/ETL_DB_USER/ETL_DB_PASSWORD and that PostgreSQL is running.",
+  });
+
 export async function connect(
   target: PostgresTarget,
   onError: ConnectErrorFactory,

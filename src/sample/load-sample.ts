@@ -12,6 +12,7 @@ import { ControlDbError, RefusedError, SourceError, messageOf } from "../errors.
 import type { Logger } from "../logger.js";
 import { migrateControlDb } from "../control/migrate.js";
 import {
+  controlDbUnreachable,
   databaseExists,
   inTransaction,
   onDatabase,
@@ -74,7 +75,7 @@ export interface LoadSampleResult {
   elapsedMs: number;
 }
 
-const controlError = (message: string, cause: unknown) => new ControlDbError(message, { cause });
+const controlError = controlDbUnreachable;
 
 export async function loadSample(options: LoadSampleOptions): Promise<LoadSampleResult> {
   const started = Date.now();
@@ -139,7 +140,7 @@ export async function loadSample(options: LoadSampleOptions): Promise<LoadSample
             source.description,
           ]);
         }
-        await runSqlFile(client, manifest.controlMetadata);
+        await runSqlFile(client, manifest.controlMetadata, ControlDbError);
       });
     });
     logger.info({ database: options.controlDb.database }, "created control database with sample metadata");
@@ -158,12 +159,17 @@ export async function loadSample(options: LoadSampleOptions): Promise<LoadSample
   }
 }
 
-async function runSqlFile(client: PgClient, relativePath: string): Promise<void> {
+/** Runs one of the sample's SQL files; a failure is reported as the kind of database it ran in. */
+async function runSqlFile(
+  client: PgClient,
+  relativePath: string,
+  ErrorType: typeof SourceError | typeof ControlDbError = SourceError,
+): Promise<void> {
   const file = path.join(projectRoot, relativePath);
   try {
     await client.query(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new SourceError(`${relativePath} failed: ${messageOf(error)}`, { cause: error });
+    throw new ErrorType(`${relativePath} failed: ${messageOf(error)}`, { cause: error });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Driver } from "neo4j-driver";
 import type { Neo4jTarget } from "../../src/config.js";
+import { clearGraph } from "../../src/load/load.js";
 import { createDriver } from "../../src/neo4j/driver.js";
 
 export function testNeo4j(): Neo4jTarget {
@@ -20,13 +21,7 @@ export function testDriver(): Driver {
 
 /** Empties the graph, its constraints and its indexes. */
 export async function cleanGraph(driver: Driver): Promise<void> {
-  // CALL { } IN TRANSACTIONS needs an auto-commit transaction: session.run, not executeQuery.
-  const session = driver.session({ database: "neo4j" });
-  try {
-    await session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS");
-  } finally {
-    await session.close();
-  }
+  await clearGraph(driver, "neo4j");
   const constraints = await driver.executeQuery("SHOW CONSTRAINTS YIELD name RETURN name");
   for (const record of constraints.records) {
     await driver.executeQuery(`DROP CONSTRAINT \`${String(record.get("name")).replaceAll("`", "``")}\``);
