@@ -60,8 +60,19 @@ export function parseNodeBatch(text: string): NodeBatch | undefined {
 }
 
 function isRow(value: ParamValue): value is Row {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && value.constructor === Object;
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
+
+const simpleEscapes: Readonly<Record<string, string>> = {
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  b: "\b",
+  f: "\f",
+};
 
 /** A parser for exactly the literal grammar src/cypher/encode.ts writes. */
 class LiteralParser {
@@ -97,7 +108,12 @@ class LiteralParser {
   }
 
   private skipSpace(): void {
-    while (this.position < this.text.length && /\s/.test(this.text[this.position] as string)) this.position++;
+    // The writer only puts spaces and newlines between tokens; tabs and CRs come from hand edits.
+    for (;;) {
+      const code = this.text.charCodeAt(this.position);
+      if (code === 32 || code === 10 || code === 13 || code === 9) this.position++;
+      else return;
+    }
   }
 
   private expect(char: string): void {
@@ -148,13 +164,11 @@ class LiteralParser {
         } else break;
       }
       this.expect(":");
-      // defineProperty: a column named __proto__ must become a property, not a prototype.
-      Object.defineProperty(map, key, {
-        value: this.parseValue(),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const value = this.parseValue();
+      // A column named __proto__ must become a property, not the map's prototype.
+      if (key === "__proto__") {
+        Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+      } else map[key] = value;
       const next = this.peek();
       this.position++;
       if (next === "}") return map;
@@ -165,40 +179,31 @@ class LiteralParser {
   private parseString(): string {
     this.expect("'");
     let out = "";
-    let start = this.position;
     for (;;) {
-      const i = this.position;
-      const c = this.text[i];
-      if (c === undefined) this.fail("unterminated string");
-      if (c === "'") {
-        out += this.text.slice(start, i);
-        this.position = i + 1;
+      const start = this.position;
+      // Jump to the next quote; only a backslash before it needs the slow path.
+      const quote = this.text.indexOf("'", start);
+      if (quote < 0) this.fail("unterminated string");
+      const piece = this.text.slice(start, quote);
+      const escape = piece.indexOf("\\");
+      if (escape < 0) {
+        out += piece;
+        this.position = quote + 1;
         return out;
       }
-      if (c === "\\") {
-        out += this.text.slice(start, i);
-        const e = this.text[i + 1];
-        const simple: Record<string, string> = {
-          "\\": "\\",
-          "'": "'",
-          '"': '"',
-          n: "\n",
-          r: "\r",
-          t: "\t",
-          b: "\b",
-          f: "\f",
-        };
-        if (e !== undefined && simple[e] !== undefined) {
-          out += simple[e];
-          this.position = i + 2;
-        } else if (e === "u") {
-          const hex = this.text.slice(i + 2, i + 6);
-          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail("bad \\u escape");
-          out += String.fromCharCode(parseInt(hex, 16));
-          this.position = i + 6;
-        } else this.fail("unknown escape");
-        start = this.position;
-      } else this.position++;
+      const backslash = start + escape;
+      out += piece.slice(0, escape);
+      const e = this.text[backslash + 1];
+      const simple = e === undefined ? undefined : simpleEscapes[e];
+      if (simple !== undefined) {
+        out += simple;
+        this.position = backslash + 2;
+      } else if (e === "u") {
+        const hex = this.text.slice(backslash + 2, backslash + 6);
+        if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail("bad \\u escape");
+        out += String.fromCharCode(parseInt(hex, 16));
+        this.position = backslash + 6;
+      } else this.fail("unknown escape");
     }
   }
 
