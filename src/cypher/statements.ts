@@ -50,22 +50,37 @@ function propertyList(variable: string, properties: readonly string[]): string {
   return properties.map((p) => `${variable}.${quoteName(p)}`).join(", ");
 }
 
-/** The (label, property) pairs that relationship statements look nodes up by. */
-function lookupProperties(plan: ExportPlan): Array<[string, string]> {
+/**
+ * Which side of each relationship its statement scans: the larger one, so that each lookup on the
+ * other side finds at most a few nodes. `true` means the from side is scanned.
+ */
+export type ScanSides = ReadonlyMap<RelationshipPlan, boolean>;
+
+export function scanSides(plan: ExportPlan, rowCounts: ReadonlyMap<TablePlan, number>): ScanSides {
+  const rows = (label: string) => rowCounts.get(plan.tables.find((t) => t.label === label) as TablePlan) ?? 0;
+  return new Map(plan.relationships.map((r) => [r, rows(r.fromLabel) >= rows(r.toLabel)]));
+}
+
+/**
+ * The (label, property) pairs relationship statements look nodes up by: never the scanned side,
+ * because every index is also written for every node loaded, and the scanned side is the big one.
+ */
+function lookupProperties(plan: ExportPlan, sides: ScanSides): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   for (const r of plan.relationships) {
-    for (const pair of r.direct ?? []) pairs.push([r.fromLabel, pair.from], [r.toLabel, pair.to]);
+    const scanFrom = sides.get(r) ?? true;
+    for (const pair of r.direct ?? []) pairs.push(scanFrom ? [r.toLabel, pair.to] : [r.fromLabel, pair.from]);
+    // A junction statement scans the junction label and looks up both ends.
     if (r.junction !== undefined) {
-      for (const pair of r.junction.toFrom)
-        pairs.push([r.junction.label, pair.junction], [r.fromLabel, pair.from]);
-      for (const pair of r.junction.toTo) pairs.push([r.junction.label, pair.junction], [r.toLabel, pair.to]);
+      for (const pair of r.junction.toFrom) pairs.push([r.fromLabel, pair.from]);
+      for (const pair of r.junction.toTo) pairs.push([r.toLabel, pair.to]);
     }
   }
   return pairs;
 }
 
 /** One uniqueness constraint per label key, one index per property used to match relationships. */
-export function schemaStatements(plan: ExportPlan): string[] {
+export function schemaStatements(plan: ExportPlan, sides: ScanSides): string[] {
   const statements: string[] = [];
   const singleKeys = new Set<string>();
   for (const table of plan.tables) {
@@ -77,7 +92,7 @@ export function schemaStatements(plan: ExportPlan): string[] {
   }
   const indexed = new Set<string>();
   const names = new Set<string>();
-  for (const [label, property] of lookupProperties(plan)) {
+  for (const [label, property] of lookupProperties(plan, sides)) {
     const id = `${label}\u0000${property}`;
     if (singleKeys.has(id) || indexed.has(id)) continue;
     indexed.add(id);

@@ -9,6 +9,7 @@ import {
   headerComment,
   nodeBatchStatement,
   relationshipStatement,
+  scanSides,
   schemaStatements,
 } from "../cypher/statements.js";
 import {
@@ -219,7 +220,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     writer = await ScriptWriter.create(options.outputDir, generatedAt);
     await writer.write(headerComment(plan, { toolVersion, runId, generatedAt, rowCounts }));
     await writer.write("// ---- schema ----\n");
-    for (const statement of schemaStatements(plan)) await writer.statement(statement);
+    const sides = scanSides(plan, rowCounts);
+    for (const statement of schemaStatements(plan, sides)) await writer.statement(statement);
 
     const rows = new Map<string, number>();
     let rowsExtracted = 0;
@@ -297,13 +299,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
 
     await writer.write("\n// ---- relationships ----\n");
-    for (const relationship of plan.relationships) {
-      const fromRows =
-        rowCounts.get(plan.tables.find((t) => t.label === relationship.fromLabel) as TablePlan) ?? 0;
-      const toRows =
-        rowCounts.get(plan.tables.find((t) => t.label === relationship.toLabel) as TablePlan) ?? 0;
-      await writer.statement(relationshipStatement(relationship, fromRows >= toRows));
-    }
+    for (const relationship of plan.relationships)
+      await writer.statement(relationshipStatement(relationship, sides.get(relationship) ?? true));
 
     const script = await writer.finish(async (name) => {
       const taken = await control.query(sqlFile("control/queries/select-script-by-name.sql"), [name]);
