@@ -48,11 +48,18 @@ export interface ExecuteOptions {
   /** Skip statements up to and including this index (a resumed load). */
   startAfter?: number;
   rowsPerTransaction?: number;
+  /**
+   * Node-batch transactions in flight at once. Neo4j runs each on one core, so a second one keeps
+   * another core busy while the next batch is decoded; batches are MERGEs on distinct keys.
+   */
+  writers?: number;
   /** Limit for each managed transaction (not for auto-commit IN TRANSACTIONS statements); 0: none. */
   transactionTimeoutMs?: number;
   /** Run every statement exactly as written (no parameterized batches). */
   literal?: boolean;
   onCommit?: (lastCompleteStatement: number, counters: LoadCounters) => void | Promise<void>;
+  /** Told when a section of the script (see `sectionOf`) is complete, with its wall time. */
+  onSection?: (section: SectionTiming) => void;
   /** Checked between transactions: a stop request ends the load at a safe point. */
   shouldStop?: () => boolean;
 }
@@ -79,6 +86,27 @@ export class StopRequested extends Error {
   }
 }
 
+/** The parts of a script c360 writes, each opened by a `// ---- <name> ...` comment. */
+export type Section = "schema" | "nodes" | "relationships" | "statements";
+
+export interface SectionTiming {
+  section: Section;
+  ms: number;
+  statements: number;
+}
+
+const sectionMarker = /^\s*\/\/ ---- (schema|nodes|relationships)\b/m;
+
+/**
+ * The section a statement opens, from the marker comments generate writes before it; undefined
+ * when it opens none (it continues the current one). Hand-written scripts are one "statements" section.
+ */
+export function sectionOf(text: string): Section | undefined {
+  const code = text.search(/^\s*[^/\s]/m);
+  const match = sectionMarker.exec(code < 0 ? text : text.slice(0, code));
+  return match === null ? undefined : (match[1] as Section);
+}
+
 interface PendingBatch {
   tail: string;
   rows: Row[];
@@ -87,7 +115,10 @@ interface PendingBatch {
   statements: number;
 }
 
-const autoCommitPattern = /\bIN\s+TRANSACTIONS\b/i;
+export const defaultRowsPerTransaction = 10_000;
+export const defaultWriters = 2;
+/** `CALL { } IN [n] [CONCURRENT] TRANSACTIONS` must run in an implicit (auto-commit) transaction. */
+export const autoCommitPattern = /\bIN\s+(?:\S+\s+)?(?:CONCURRENT\s+)?TRANSACTIONS\b/i;
 const maxAutoCommitAttempts = 4;
 
 function addCounters(counters: LoadCounters, summary: ResultSummary, statements: number): void {
@@ -117,19 +148,21 @@ export async function executeStatements(
   options: ExecuteOptions,
 ): Promise<LoadCounters> {
   const counters = emptyCounters();
-  const rowsPerTransaction = options.rowsPerTransaction ?? 10_000;
+  const rowsPerTransaction = options.rowsPerTransaction ?? defaultRowsPerTransaction;
+  const writers = Math.max(1, options.writers ?? defaultWriters);
   const startAfter = options.startAfter ?? 0;
   let lastComplete = startAfter;
   let pending: PendingBatch | undefined;
-  const session = driver.session({ database: options.database, defaultAccessMode: neo4j.session.WRITE });
+  const sessionConfig = { database: options.database, defaultAccessMode: neo4j.session.WRITE };
+  const session = driver.session(sessionConfig);
   const txConfig =
     options.transactionTimeoutMs !== undefined && options.transactionTimeoutMs > 0
       ? { timeout: options.transactionTimeoutMs }
       : undefined;
 
-  const fail = (what: string, line: number, text: string, error: unknown): never => {
+  const statementError = (what: string, line: number, text: string, error: unknown): StatementError => {
     const code = (error as { code?: string }).code;
-    throw new StatementError(
+    return new StatementError(
       `${what} (line ${line}: ${firstLine(text)}) failed${code === undefined ? "" : ` [${code}]`}: ${messageOf(error)}`,
       lastComplete,
       counters,
@@ -138,36 +171,94 @@ export async function executeStatements(
     );
   };
 
-  const committed = async (index: number) => {
-    lastComplete = index;
-    await options.onCommit?.(index, counters);
-    if (options.shouldStop?.() === true) throw new StopRequested(lastComplete, counters);
+  let section: Section = "statements";
+  let sectionStarted = Date.now();
+  let sectionStatements = 0;
+  const endSection = () => {
+    if (sectionStatements > 0)
+      options.onSection?.({ section, ms: Date.now() - sectionStarted, statements: sectionStatements });
+    sectionStarted = Date.now();
+    sectionStatements = 0;
+  };
+
+  // Node batches commit out of order (up to `writers` at once); the checkpoint only ever moves to
+  // a statement whose predecessors have all committed, so a resumed load never skips one.
+  const issued: Array<{ lastIndex: number; committed: boolean }> = [];
+  const running = new Set<Promise<void>>();
+  let checkpoints = Promise.resolve();
+  let failure: (() => Error) | undefined;
+  let stopping = false;
+
+  const advanceCheckpoint = async () => {
+    while (issued[0]?.committed === true) {
+      lastComplete = (issued.shift() as { lastIndex: number }).lastIndex;
+      await options.onCommit?.(lastComplete, counters);
+      if (options.shouldStop?.() === true) stopping = true;
+    }
+  };
+
+  /** The first failure (or a stop), once nothing else is running: the checkpoint is then final. */
+  const settle = async () => {
+    await Promise.all(running);
+    await checkpoints;
+    if (failure !== undefined) throw failure();
+    if (stopping) throw new StopRequested(lastComplete, counters);
+  };
+
+  const launch = (batch: PendingBatch) => {
+    const ticket = { lastIndex: batch.lastIndex, committed: false };
+    issued.push(ticket);
+    const write = (async () => {
+      const writer = driver.session(sessionConfig);
+      try {
+        const summary = await writer.executeWrite(
+          (tx) => tx.run(`UNWIND $rows AS row\n${batch.tail}`, { rows: batch.rows }).summary(),
+          txConfig,
+        );
+        addCounters(counters, summary, batch.statements);
+        ticket.committed = true;
+        checkpoints = checkpoints.then(advanceCheckpoint).catch((error: unknown) => {
+          failure ??= () => (error instanceof Error ? error : new Error(String(error)));
+        });
+      } catch (error) {
+        const which =
+          batch.first.index === batch.lastIndex
+            ? `statement ${batch.first.index}`
+            : `statements ${batch.first.index}-${batch.lastIndex}`;
+        failure ??= () => statementError(which, batch.first.line, batch.first.text, error);
+      } finally {
+        await writer.close().catch(() => undefined);
+      }
+    })();
+    running.add(write);
+    void write.finally(() => running.delete(write));
   };
 
   const flush = async () => {
     if (pending === undefined) return;
     const batch = pending;
     pending = undefined;
-    let summary: ResultSummary | undefined;
-    try {
-      summary = await session.executeWrite(
-        (tx) => tx.run(`UNWIND $rows AS row\n${batch.tail}`, { rows: batch.rows }).summary(),
-        txConfig,
-      );
-    } catch (error) {
-      const which =
-        batch.first.index === batch.lastIndex
-          ? `statement ${batch.first.index}`
-          : `statements ${batch.first.index}-${batch.lastIndex}`;
-      fail(which, batch.first.line, batch.first.text, error);
-    }
-    addCounters(counters, summary as ResultSummary, batch.statements);
-    await committed(batch.lastIndex);
+    while (running.size >= writers) await Promise.race(running);
+    if (failure !== undefined || stopping) await settle();
+    launch(batch);
   };
 
   try {
     for await (const statement of statements) {
-      if (statement.index <= startAfter) continue;
+      const opens = sectionOf(statement.text);
+      if (statement.index <= startAfter) {
+        // A resumed load still knows which section it resumes in.
+        section = opens ?? section;
+        continue;
+      }
+      if (failure !== undefined || stopping) await settle();
+      if (opens !== undefined && opens !== section) {
+        await flush();
+        await settle();
+        endSection();
+        section = opens;
+      }
+      sectionStatements++;
       const batch = options.literal === true ? undefined : parseNodeBatch(statement.text);
       if (batch !== undefined) {
         if (pending !== undefined && pending.tail !== batch.tail) await flush();
@@ -186,20 +277,30 @@ export async function executeStatements(
         if (pending.rows.length >= rowsPerTransaction) await flush();
         continue;
       }
+      // Anything else is a barrier: it may depend on every node written before it.
       await flush();
+      await settle();
       let summary: ResultSummary | undefined;
       try {
         summary = autoCommitPattern.test(statement.text)
           ? await runAutoCommit(session, statement.text)
           : await session.executeWrite((tx) => tx.run(statement.text).summary(), txConfig);
       } catch (error) {
-        fail(`statement ${statement.index}`, statement.line, statement.text, error);
+        throw statementError(`statement ${statement.index}`, statement.line, statement.text, error);
       }
-      addCounters(counters, summary as ResultSummary, 1);
-      await committed(statement.index);
+      addCounters(counters, summary, 1);
+      issued.push({ lastIndex: statement.index, committed: true });
+      await advanceCheckpoint();
+      if (stopping) throw new StopRequested(lastComplete, counters);
     }
     await flush();
+    await settle();
+    endSection();
   } finally {
+    // On an early exit (a failed statement, a broken script stream) writes still in flight finish
+    // before the caller records the checkpoint.
+    await Promise.allSettled(running);
+    await checkpoints;
     await session.close().catch(() => undefined);
   }
   return counters;

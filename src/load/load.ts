@@ -32,6 +32,7 @@ import {
   StatementError,
   StopRequested,
   type LoadCounters,
+  type SectionTiming,
 } from "./execute.js";
 import { maxScriptStatementLength, ScriptSyntaxError, splitStatements } from "./splitter.js";
 
@@ -62,6 +63,8 @@ export interface LoadResult {
   statementsTotal: number;
   resumedAfter: number;
   counters: LoadCounters;
+  /** Wall time per section of the script (schema, nodes, relationships), in order. */
+  sections: SectionTiming[];
   elapsedMs: number;
 }
 
@@ -245,6 +248,8 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
     );
 
     const timeouts = options.timeouts ?? defaultTimeouts;
+    const sections: SectionTiming[] = [];
+    let lastCommitAt = Date.now();
     const counters = await withDriver(options.neo4j, timeouts, async (driver) => {
       // A stop requested before anything ran (say, late in generate) must not still clear the graph.
       if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
@@ -269,7 +274,13 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
         transactionTimeoutMs: timeouts.statementMs,
         rowsPerTransaction: options.rowsPerTransaction,
         shouldStop: () => options.stop?.requested === true,
+        onSection: (timing) => {
+          sections.push(timing);
+          logger.info(timing, `load section completed: ${timing.section}`);
+        },
         onCommit: async (index, soFar) => {
+          logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
+          lastCommitAt = Date.now();
           lastComplete = index;
           touchedGraph = true;
           await control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
@@ -299,6 +310,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       statementsTotal: script.statements,
       resumedAfter,
       counters,
+      sections,
       elapsedMs: Date.now() - started,
     };
   } catch (caught) {

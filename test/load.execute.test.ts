@@ -1,0 +1,157 @@
+/**
+ * executeStatements against the real Neo4j: node batches commit concurrently, out of order, yet
+ * the checkpoint it reports never passes a statement that is not in the graph, and everything
+ * after the node section waits for every node.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Driver } from "neo4j-driver";
+import {
+  executeStatements,
+  sectionOf,
+  StatementError,
+  StopRequested,
+  type SectionTiming,
+} from "../src/load/execute.js";
+import type { Statement } from "../src/load/splitter.js";
+import { cleanGraph, testDriver } from "./helpers/neo4j.js";
+
+const rowsPerStatement = 5;
+const nodeStatements = 40;
+
+/** A script in generate's shape: schema, 40 node statements of 5 rows, one relationship. */
+function script(bad?: number): Statement[] {
+  const texts = [
+    "// ---- schema ----\nCREATE CONSTRAINT `exec_w_key` IF NOT EXISTS FOR (n:`W`) REQUIRE (n.`k`) IS UNIQUE",
+  ];
+  for (let s = 0; s < nodeStatements; s++) {
+    const rows = Array.from({ length: rowsPerStatement }, (_, j) => {
+      const k = s * rowsPerStatement + j;
+      // A map is not a property value: Neo4j refuses the whole transaction.
+      return s === bad && j === 2 ? `{k: ${k}, bad: {x: 1}}` : `{k: ${k}, s: 'statement ${s}'}`;
+    });
+    texts.push(
+      `${s === 0 ? "// ---- nodes :W from test.w ----\n" : ""}UNWIND [\n${rows.join(",\n")}\n] AS row\nMERGE (n:\`W\` {\`k\`: row.\`k\`})\nSET n = row`,
+    );
+  }
+  texts.push(
+    `// ---- relationships ----\nMATCH (a:W {k: 0}), (b:W {k: ${nodeStatements * rowsPerStatement - 1}}) MERGE (a)-[:LAST]->(b)`,
+  );
+  return texts.map((text, i) => ({ index: i + 1, line: i + 1, text }));
+}
+
+/** Which node statements (1-based script indexes) have all their nodes in the graph. */
+async function statementsInGraph(driver: Driver): Promise<Set<number>> {
+  const result = await driver.executeQuery("MATCH (n:W) RETURN n.k AS k");
+  const perStatement = new Map<number, number>();
+  for (const record of result.records) {
+    const statement = Math.floor(Number(record.get("k")) / rowsPerStatement) + 2;
+    perStatement.set(statement, (perStatement.get(statement) ?? 0) + 1);
+  }
+  return new Set([...perStatement].filter(([, n]) => n === rowsPerStatement).map(([s]) => s));
+}
+
+describe("executeStatements: concurrent node batches against the real Neo4j", () => {
+  let driver: Driver;
+  before(async () => {
+    driver = testDriver();
+    await cleanGraph(driver);
+  });
+  after(async () => {
+    await cleanGraph(driver);
+    await driver.close();
+  });
+
+  it("names a failing batch, checkpoints only what is committed, and a resume from the checkpoint completes the graph", async () => {
+    const checkpoints: number[] = [];
+    let failure: StatementError | undefined;
+    try {
+      await executeStatements(driver, script(24), {
+        database: "neo4j",
+        rowsPerTransaction: rowsPerStatement,
+        writers: 3,
+        onCommit: (index) => {
+          checkpoints.push(index);
+        },
+      });
+    } catch (error) {
+      assert.ok(error instanceof StatementError, String(error));
+      failure = error;
+    }
+    assert.ok(failure !== undefined, "the load must fail");
+    assert.match(
+      failure.message,
+      /^statement 26 \(line 26: UNWIND \[\) failed \[Neo\.ClientError\.[A-Za-z.]+\]/,
+    );
+    assert.ok(
+      failure.lastCompleteStatement < 26,
+      `checkpoint ${failure.lastCompleteStatement} passed the failure`,
+    );
+    assert.deepEqual(
+      checkpoints,
+      [...checkpoints].sort((a, b) => a - b),
+      "checkpoints only move forward",
+    );
+    assert.equal(checkpoints.at(-1) ?? 0, failure.lastCompleteStatement);
+    const present = await statementsInGraph(driver);
+    for (let s = 2; s <= failure.lastCompleteStatement; s++)
+      assert.ok(present.has(s), `statement ${s} is before the checkpoint but not in the graph`);
+    assert.ok(!present.has(26), "the failed batch left nothing behind");
+    const rels = await driver.executeQuery("MATCH ()-[r:LAST]->() RETURN count(r) AS n");
+    assert.equal(Number(rels.records[0]?.get("n")), 0, "nothing after the failure ran");
+
+    const sections: SectionTiming[] = [];
+    const counters = await executeStatements(driver, script(), {
+      database: "neo4j",
+      rowsPerTransaction: rowsPerStatement,
+      writers: 3,
+      startAfter: failure.lastCompleteStatement,
+      onSection: (timing) => sections.push(timing),
+    });
+    assert.equal((await statementsInGraph(driver)).size, nodeStatements);
+    const nodes = await driver.executeQuery("MATCH (n:W) RETURN count(n) AS n");
+    assert.equal(Number(nodes.records[0]?.get("n")), nodeStatements * rowsPerStatement);
+    // The relationship needs the last node: it ran only after every node batch committed.
+    assert.equal(counters.relationshipsCreated, 1);
+    assert.deepEqual(
+      sections.map((s) => s.section),
+      failure.lastCompleteStatement >= 1 ? ["nodes", "relationships"] : ["schema", "nodes", "relationships"],
+    );
+  });
+
+  it("a stop request ends at a checkpoint that has everything before it", async () => {
+    await cleanGraph(driver);
+    let stop = false;
+    let stopped: StopRequested | undefined;
+    try {
+      await executeStatements(driver, script(), {
+        database: "neo4j",
+        rowsPerTransaction: rowsPerStatement,
+        writers: 2,
+        onCommit: (index) => {
+          if (index >= 10) stop = true;
+        },
+        shouldStop: () => stop,
+      });
+    } catch (error) {
+      assert.ok(error instanceof StopRequested, String(error));
+      stopped = error;
+    }
+    assert.ok(stopped !== undefined, "the load must stop");
+    assert.ok(stopped.lastCompleteStatement >= 10 && stopped.lastCompleteStatement < 42);
+    const present = await statementsInGraph(driver);
+    for (let s = 2; s <= stopped.lastCompleteStatement; s++)
+      assert.ok(present.has(s), `statement ${s} missing`);
+  });
+});
+
+describe("sectionOf", () => {
+  it("reads generate's section markers from a statement's leading comments only", () => {
+    assert.equal(sectionOf("// ---- schema ----\nCREATE INDEX x FOR (n:A) ON (n.b)"), "schema");
+    assert.equal(sectionOf("\n// ---- nodes :A from db.a ----\nUNWIND [] AS row RETURN row"), "nodes");
+    assert.equal(sectionOf("// header\n//\n// ---- relationships ----\nMATCH (n) RETURN n"), "relationships");
+    assert.equal(sectionOf("MATCH (n) RETURN '// ---- schema ----'"), undefined);
+    assert.equal(sectionOf("RETURN 1\n// ---- schema ----"), undefined);
+    assert.equal(sectionOf("// ---- schemas ----\nRETURN 1"), undefined);
+  });
+});
