@@ -10,7 +10,7 @@ import pg from "pg";
 import type { PostgresTarget } from "../src/config.js";
 import { encodeValue } from "../src/cypher/encode.js";
 
-interface TableSpec {
+export interface TableSpec {
   database: "profiles_db" | "streaming_db" | "support_db";
   table: string;
   label: string;
@@ -19,7 +19,7 @@ interface TableSpec {
 }
 
 /** The sample universe's mapping, written out by hand as a hand-written loader would. */
-const tables: TableSpec[] = [
+export const tables: TableSpec[] = [
   {
     database: "profiles_db",
     table: "accounts",

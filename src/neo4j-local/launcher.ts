@@ -27,6 +27,19 @@ const jvmFlags = [
   "-XX:+UseG1GC",
 ];
 
+/** `java` arguments that run `mainClass` on the launcher's classpath (Neo4j and its tools). */
+export function neo4jJavaArgs(heap: string, mainClass: string, args: readonly string[]): string[] {
+  return [
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
+    ...jvmFlags,
+    "-cp",
+    [launcherJar, path.join(launcherLib, "*")].join(path.delimiter),
+    mainClass,
+    ...args,
+  ];
+}
+
 export function isLauncherBuilt(): boolean {
   return existsSync(launcherJar) && existsSync(launcherLib) && readdirSync(launcherLib).length > 0;
 }
@@ -90,13 +103,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   ensureLauncherBuilt(options.logger);
   mkdirSync(options.home, { recursive: true });
   const heap = options.heap ?? "1g";
-  const args = [
-    `-Xms${heap}`,
-    `-Xmx${heap}`,
-    ...jvmFlags,
-    "-cp",
-    [launcherJar, path.join(launcherLib, "*")].join(path.delimiter),
-    "dev.c360.neo4j.Launcher",
+  const args = neo4jJavaArgs(heap, "dev.c360.neo4j.Launcher", [
     "--home",
     options.home,
     "--host",
@@ -108,7 +115,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     "--tx-max",
     options.transactionMax ?? "1g",
     "--exit-on-stdin-eof",
-  ];
+  ]);
   const child: ChildProcessWithoutNullStreams = spawn("java", args, { stdio: ["pipe", "pipe", "pipe"] });
   const logFile = path.join(options.home, "launcher.log");
   const log = createWriteStream(logFile, { flags: "a" });
