@@ -32,7 +32,11 @@ export async function countRows(client: PgClient, table: TablePlan): Promise<num
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** Yields rows in chunks of up to `fetchSize`; closes the cursor however the loop ends. */
+/**
+ * Yields rows in chunks of up to `fetchSize`; closes the cursor however the loop ends. The next
+ * chunk is requested before this one is handed over, so PostgreSQL produces it while the caller
+ * encodes this one.
+ */
 export async function* readTable(
   client: PgClient,
   table: TablePlan,
@@ -41,14 +45,20 @@ export async function* readTable(
   const cursor = client.query(
     new Cursor<RawRow>(selectStatement(table), [], { rowMode: "array", types: rawText }),
   );
+  let next: Promise<RawRow[]> | undefined = cursor.read(fetchSize);
   try {
     for (;;) {
-      const rows = await cursor.read(fetchSize);
+      const rows: RawRow[] = await next;
+      next = undefined;
       if (rows.length === 0) return;
+      next = cursor.read(fetchSize);
+      // An early exit must not leave this read's failure unhandled; the loop still sees it.
+      next.catch(() => undefined);
       yield rows;
     }
   } finally {
     // A cursor on a broken connection cannot close; the original error matters more.
+    if (next !== undefined) await next.catch(() => undefined);
     await cursor.close().catch(() => undefined);
   }
 }

@@ -71,9 +71,11 @@ export class ScriptWriter {
   /** Writes text as is (comments, blank lines). Waits when the stream's buffer is full. */
   async write(text: string): Promise<void> {
     if (this.failed !== undefined) throw this.writeError(this.failed);
-    this.hash.update(text);
+    // Encoded once, for the hash and the file alike.
+    const bytes = Buffer.from(text, "utf8");
+    this.hash.update(bytes);
     // events.once rejects if the stream emits 'error' while we wait.
-    if (!this.stream.write(text))
+    if (!this.stream.write(bytes))
       await once(this.stream, "drain").catch((error: unknown) => {
         throw this.writeError(error);
       });
