@@ -37,6 +37,7 @@ import {
 } from "../postgres/connection.js";
 import { maxScriptStatementLength } from "../load/splitter.js";
 import { ScriptWriter, type WrittenScript } from "../script/writer.js";
+import { collectGarbage } from "../memory.js";
 import { sqlFile } from "../sql-files.js";
 import type { StopRequest } from "../signals.js";
 import { toolVersion } from "../version.js";
@@ -151,10 +152,13 @@ function rowLiteral(table: TablePlan, keys: readonly string[], row: RawRow): str
   return `{${parts.join(", ")}}`;
 }
 
+/** Statement text written between full garbage collections (see src/memory.ts). */
+const charsPerCollection = 32 * 1024 * 1024;
+
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const { logger } = options;
   const batchSize = options.batchSize ?? defaultBatchSize;
-  const fetchSize = options.fetchSize ?? Math.max(batchSize, 5000);
+  const fetchSize = options.fetchSize ?? Math.max(batchSize, 1000);
   const control = controlErrors(
     await connect(options.controlDb, controlError, {
       applicationName: "c360 generate",
@@ -225,6 +229,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
     const rows = new Map<string, number>();
     let rowsExtracted = 0;
+    let charsSinceCollection = 0;
     for (const table of plan.tables) {
       const tableLogId = tableLogs.get(table) as number;
       const total = rowCounts.get(table) ?? 0;
@@ -256,8 +261,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
             // Wide rows (json, bytea, long text) flush early, far below what load accepts.
             if (batch.length >= batchSize || batchLength >= statementFlushLength) {
               await writer.statement(nodeBatchStatement(table, batch));
+              charsSinceCollection += batchLength;
               batch = [];
               batchLength = 0;
+              if (charsSinceCollection >= charsPerCollection) {
+                charsSinceCollection = 0;
+                collectGarbage();
+              }
               if (options.stop?.requested === true) {
                 throw new AbortedError(
                   `generate stopped by a signal during ${table.table}`,

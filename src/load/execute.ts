@@ -15,6 +15,7 @@
 import neo4j, { type Driver, type Session } from "neo4j-driver";
 import type { ResultSummary } from "neo4j-driver";
 import { TargetError, messageOf } from "../errors.js";
+import { collectGarbage } from "../memory.js";
 import { parseNodeBatch, type Row } from "./batches.js";
 import type { Statement } from "./splitter.js";
 
@@ -49,8 +50,9 @@ export interface ExecuteOptions {
   startAfter?: number;
   rowsPerTransaction?: number;
   /**
-   * Node-batch transactions in flight at once. Neo4j runs each on one core, so a second one keeps
-   * another core busy while the next batch is decoded; batches are MERGEs on distinct keys.
+   * Node-batch transactions in flight at once (batches MERGE on distinct keys). Even with one, the
+   * next batch is decoded while the previous executes. On this project's 2-core bench machine a
+   * second one gained nothing and cost memory; a server with more cores may differ.
    */
   writers?: number;
   /** Limit for each managed transaction (not for auto-commit IN TRANSACTIONS statements); 0: none. */
@@ -113,10 +115,17 @@ interface PendingBatch {
   first: Statement;
   lastIndex: number;
   statements: number;
+  /** Literal text decoded into this batch: bounds memory when rows are wide. */
+  chars: number;
 }
 
 export const defaultRowsPerTransaction = 10_000;
-export const defaultWriters = 2;
+export const defaultWriters = 1;
+/**
+ * A batch also ends at this much statement text, so that wide rows (json, long text) cannot make
+ * the batches in memory (one being filled, `writers` in flight) large.
+ */
+export const maxBatchChars = 8 * 1024 * 1024;
 /** `CALL { } IN [n] [CONCURRENT] TRANSACTIONS` must run in an implicit (auto-commit) transaction. */
 export const autoCommitPattern = /\bIN\s+(?:\S+\s+)?(?:CONCURRENT\s+)?TRANSACTIONS\b/i;
 const maxAutoCommitAttempts = 4;
@@ -206,6 +215,8 @@ export async function executeStatements(
   };
 
   const launch = (batch: PendingBatch) => {
+    // The decoded rows of earlier batches are garbage now: collect them while they are few.
+    collectGarbage();
     const ticket = { lastIndex: batch.lastIndex, committed: false };
     issued.push(ticket);
     const write = (async () => {
@@ -269,12 +280,14 @@ export async function executeStatements(
             first: statement,
             lastIndex: statement.index,
             statements: 0,
+            chars: 0,
           };
         }
         for (const row of batch.rows) pending.rows.push(row);
         pending.lastIndex = statement.index;
         pending.statements++;
-        if (pending.rows.length >= rowsPerTransaction) await flush();
+        pending.chars += statement.text.length;
+        if (pending.rows.length >= rowsPerTransaction || pending.chars >= maxBatchChars) await flush();
         continue;
       }
       // Anything else is a barrier: it may depend on every node written before it.
