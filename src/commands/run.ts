@@ -48,6 +48,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     neo4j: config.neo4j,
     timeouts: config.timeouts,
     file: generated.script.path,
+    written: generated.script,
     clear: options.clear === true,
     logger,
     parentRunId: generated.runId,

@@ -23,6 +23,7 @@ import { assertSchemaCurrent } from "../generate/generate.js";
 import type { Logger } from "../logger.js";
 import { withDriver } from "../neo4j/driver.js";
 import { connect, controlDbUnreachable, controlErrors, type PgClient } from "../postgres/connection.js";
+import type { WrittenScript } from "../script/writer.js";
 import { sqlFile } from "../sql-files.js";
 import type { StopRequest } from "../signals.js";
 import { toolVersion } from "../version.js";
@@ -51,6 +52,11 @@ export interface LoadOptions {
   progress?: LoadProgress;
   /** The generate run this load belongs to (`c360 run`). */
   parentRunId?: number;
+  /**
+   * The script that generate has just written (`c360 run`): its hash and statement count are
+   * known, so it is not read an extra time before loading. It is still hashed as it executes.
+   */
+  written?: WrittenScript;
   rowsPerTransaction?: number;
   timeouts?: Timeouts;
   /** Checked after every commit: a requested stop ends the load at a safe point, as `aborted`. */
@@ -190,7 +196,15 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       hint: "--resume continues a failed load; --clear starts from an empty graph.",
     });
   }
-  const script = await scanScript(options.file);
+  const script =
+    options.written !== undefined
+      ? {
+          path: await realpath(options.written.path),
+          sha256: options.written.sha256,
+          sizeBytes: options.written.sizeBytes,
+          statements: options.written.statementCount,
+        }
+      : await scanScript(options.file);
   const control = controlErrors(
     await connect(options.controlDb, controlDbUnreachable, {
       applicationName: "c360 load",
