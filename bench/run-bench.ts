@@ -48,6 +48,8 @@ interface CliRun {
   stdout: string;
   stderr: string;
   peakRssBytes: number;
+  /** [epoch ms, VmRSS bytes] every 50 ms: where in the run memory peaks. */
+  rssSamples: Array<[number, number]>;
   wallMs: number;
 }
 
@@ -61,6 +63,7 @@ function runC360(args: string[], env: Record<string, string>): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   let peak = 0;
+  const rssSamples: Array<[number, number]> = [];
   child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   const sampler = setInterval(() => {
@@ -68,6 +71,8 @@ function runC360(args: string[], env: Record<string, string>): Promise<CliRun> {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
       if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
+      const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+      if (rss) rssSamples.push([Date.now(), Number(rss[1]) * 1024]);
     } catch {
       // The process is gone; the last reading stands.
     }
@@ -75,7 +80,7 @@ function runC360(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve) => {
     child.once("close", (code) => {
       clearInterval(sampler);
-      resolve({ code, stdout, stderr, peakRssBytes: peak, wallMs: Date.now() - started });
+      resolve({ code, stdout, stderr, peakRssBytes: peak, rssSamples, wallMs: Date.now() - started });
     });
   });
 }
@@ -192,6 +197,13 @@ async function main(): Promise<void> {
     const generateMs = (at["generate completed"] ?? 0) - (at["generate started"] ?? 0);
     const loadMs = (at["load completed"] ?? 0) - (at["load started"] ?? 0);
     const totalSeconds = c360.run.wallMs / 1000;
+    const peakMBBetween = (from: number | undefined, to: number | undefined) =>
+      Math.round(
+        c360.run.rssSamples
+          .filter(([t]) => t >= (from ?? 0) && t <= (to ?? Infinity))
+          .reduce((max, [, rss]) => Math.max(max, rss), 0) /
+          2 ** 20,
+      );
 
     let baselines: Record<string, unknown> | undefined;
     let ratios: Record<string, number> = {};
@@ -286,6 +298,10 @@ async function main(): Promise<void> {
       loadEntitiesPerSecond: Math.round(c360.entities / (loadMs / 1000)),
       endToEndEntitiesPerSecond: Math.round(c360.entities / totalSeconds),
       peakRssMB: Math.round(c360.run.peakRssBytes / 1024 / 1024),
+      peakRssMBByPhase: {
+        generate: peakMBBetween(at["generate started"], at["generate completed"]),
+        load: peakMBBetween(at["load started"], at["load completed"]),
+      },
       scriptMB: Math.round(scriptBytes / 1024 / 1024),
       baselines,
       ratios,
@@ -328,6 +344,7 @@ type Result = {
   loadEntitiesPerSecond: number;
   endToEndEntitiesPerSecond: number;
   peakRssMB: number;
+  peakRssMBByPhase: { generate: number; load: number };
   scriptMB: number;
   baselines?: Record<string, unknown>;
   ratios: Record<string, number>;
@@ -355,7 +372,7 @@ function markdown(r: Result): string {
     `| load: relationships | ${p.relationships} s, ${n(r.relationshipsPerSecond)} relationships/s |`,
     `| load in all | ${p.load} s, ${n(r.loadEntitiesPerSecond)} entities/s |`,
     `| end to end (process start to exit) | ${p.total} s, ${n(r.endToEndEntitiesPerSecond)} entities/s |`,
-    `| c360 peak RSS | ${r.peakRssMB} MB |`,
+    `| c360 peak RSS (whole run; sampled during generate / load) | ${r.peakRssMB} MB (${r.peakRssMBByPhase.generate} MB / ${r.peakRssMBByPhase.load} MB) |`,
     `| script size | ${r.scriptMB} MB |`,
     "",
   ];
