@@ -12,7 +12,7 @@ import { to as copyTo } from "pg-copy-streams";
 import type { PostgresTarget } from "../src/config.js";
 import { neo4jJavaArgs } from "../src/neo4j-local/launcher.js";
 import { quoteIdent } from "../src/postgres/connection.js";
-import { tables, type TableSpec } from "./baselines.js";
+import { exportedColumns, tables, type TableSpec } from "./baselines.js";
 
 type Database = TableSpec["database"];
 
@@ -119,19 +119,9 @@ export async function exportCsv(source: (db: Database) => PostgresTarget, dir: s
   const flags: string[] = [];
   for (const spec of tables) {
     await withSource(source(spec.database), async (client) => {
-      const columns = await client.query<{ column_name: string; data_type: string }>(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
-        [spec.table],
+      const selected = (await exportedColumns(client, spec)).map((c) =>
+        column(c.column_name, c.data_type, idColumns[spec.label] === c.column_name ? spec.label : undefined),
       );
-      const selected = columns.rows
-        .filter((c) => !(spec.skip ?? []).includes(c.column_name))
-        .map((c) =>
-          column(
-            c.column_name,
-            c.data_type,
-            idColumns[spec.label] === c.column_name ? spec.label : undefined,
-          ),
-        );
       const file = path.join(dir, `${spec.label}.csv`);
       await copyOut(
         client,

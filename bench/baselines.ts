@@ -74,6 +74,18 @@ function typesFor(): pg.CustomTypesConfig {
   };
 }
 
+/** The table's columns in order, without the ones the mapping leaves out. */
+export async function exportedColumns(
+  client: pg.Client,
+  spec: TableSpec,
+): Promise<Array<{ column_name: string; data_type: string }>> {
+  const columns = await client.query<{ column_name: string; data_type: string }>(
+    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+    [spec.table],
+  );
+  return columns.rows.filter((c) => !(spec.skip ?? []).includes(c.column_name));
+}
+
 async function* readRows(
   target: PostgresTarget,
   spec: TableSpec,
@@ -82,15 +94,9 @@ async function* readRows(
   const client = new pg.Client({ ...target, types: typesFor() });
   await client.connect();
   try {
-    const columns = await client.query<{ column_name: string; data_type: string }>(
-      "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position",
-      [spec.table],
+    const select = (await exportedColumns(client, spec)).map((c) =>
+      c.data_type === "inet" ? `host("${c.column_name}") AS "${c.column_name}"` : `"${c.column_name}"`,
     );
-    const select = columns.rows
-      .filter((c) => !(spec.skip ?? []).includes(c.column_name))
-      .map((c) =>
-        c.data_type === "inet" ? `host("${c.column_name}") AS "${c.column_name}"` : `"${c.column_name}"`,
-      );
     await client.query("BEGIN");
     await client.query(`DECLARE c NO SCROLL CURSOR FOR SELECT ${select.join(", ")} FROM "${spec.table}"`);
     for (;;) {
