@@ -2,7 +2,7 @@
  * Runs the real CLI (bin/c360.js) as a child process, the way users and cron do.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot } from "../../src/version.js";
@@ -23,8 +23,18 @@ export interface CliOptions {
 /** Settings that must not leak from the developer's shell into a test's CLI run. */
 const settingPrefixes = ["ETL_DB_", "NEO4J_", "C360_"];
 
+const createdDirs: string[] = [];
+
+// Test files run as their own processes: each removes its directories when it ends (some hold a
+// whole Neo4j store), so repeated runs do not fill the disk.
+process.once("exit", () => {
+  for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function emptyDir(): string {
-  return mkdtempSync(path.join(tmpdir(), "c360-test-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "c360-test-"));
+  createdDirs.push(dir);
+  return dir;
 }
 
 export interface RunningCli {
