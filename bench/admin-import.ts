@@ -6,12 +6,14 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import pg from "pg";
+import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type { PostgresTarget } from "../src/config.js";
 import { neo4jJavaArgs } from "../src/neo4j-local/launcher.js";
-import { quoteIdent } from "../src/postgres/connection.js";
+import { SourceError } from "../src/errors.js";
+import { quoteIdent, withClient } from "../src/postgres/connection.js";
 import { exportedColumns, tables, type TableSpec } from "./baselines.js";
 
 type Database = TableSpec["database"];
@@ -103,14 +105,9 @@ async function copyOut(client: pg.Client, sql: string, header: string, file: str
   await pipeline(client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv)`)), out);
 }
 
-async function withSource<T>(target: PostgresTarget, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(target);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+/** One connection to a source for `work`, closed however it ends (src/postgres's own helper). */
+function withSource<T>(target: PostgresTarget, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(target, (message, cause) => new SourceError(message, { cause }), work);
 }
 
 /** Exports every node and relationship file; returns the importer's --nodes/--relationships flags. */
@@ -153,13 +150,13 @@ export async function exportCsv(source: (db: Database) => PostgresTarget, dir: s
     const tickets = await client.query<{ ticket_id: string; customer_email: string }>(
       'SELECT "ticket_id"::text, "customer_email" FROM "tickets" WHERE "customer_email" IS NOT NULL',
     );
-    const out = createWriteStream(submitted);
-    out.write(":START_ID(Account),:END_ID(Ticket)\n");
-    for (const { ticket_id, customer_email } of tickets.rows)
-      for (const account of byEmail.get(customer_email) ?? []) out.write(`${account},${ticket_id}\n`);
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    function* lines(): Generator<string> {
+      yield ":START_ID(Account),:END_ID(Ticket)\n";
+      for (const { ticket_id, customer_email } of tickets.rows)
+        for (const account of byEmail.get(customer_email) ?? []) yield `${account},${ticket_id}\n`;
+    }
+    // pipeline: backpressure, and a write error rejects instead of being lost.
+    await pipeline(Readable.from(lines()), createWriteStream(submitted));
   });
   flags.push(`--relationships=SUBMITTED=${submitted}`);
   return flags;
