@@ -143,6 +143,30 @@ describe("executeStatements: concurrent node batches against the real Neo4j", ()
     for (let s = 2; s <= stopped.lastCompleteStatement; s++)
       assert.ok(present.has(s), `statement ${s} missing`);
   });
+
+  it("reports Neo4j's own error when an auto-commit IN TRANSACTIONS statement fails", async () => {
+    await cleanGraph(driver);
+    const statements: Statement[] = [
+      { index: 1, line: 1, text: "CREATE (:W {k: 1})" },
+      {
+        index: 2,
+        line: 3,
+        text: "UNWIND [1, 0] AS x\nCALL { WITH x CREATE (:W {k: 10 / x}) } IN TRANSACTIONS OF 1 ROWS",
+      },
+    ];
+    const failure = await executeStatements(driver, statements, { database: "neo4j" }).then(
+      () => assert.fail("division by zero must fail the load"),
+      (error: unknown) => error,
+    );
+    assert.ok(failure instanceof StatementError, String(failure));
+    // Not a retryable error: reported at once, with Neo4j's code and message.
+    assert.match(
+      failure.message,
+      /^statement 2 \(line 3: UNWIND \[1, 0\] AS x\) failed \[Neo\.ClientError\.Statement\.ArithmeticError\]: .*\/ by zero/,
+    );
+    assert.equal(failure.neo4jCode, "Neo.ClientError.Statement.ArithmeticError");
+    assert.equal(failure.lastCompleteStatement, 1);
+  });
 });
 
 describe("sectionOf", () => {

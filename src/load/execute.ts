@@ -145,7 +145,7 @@ async function runAutoCommit(session: Session, text: string): Promise<ResultSumm
     try {
       return await session.run(text).summary();
     } catch (error) {
-      if (attempt >= maxAutoCommitAttempts || !neo4j.isRetriableError(error)) throw error;
+      if (attempt >= maxAutoCommitAttempts || !neo4j.isRetryableError(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
     }
   }
