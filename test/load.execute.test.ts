@@ -144,6 +144,36 @@ describe("executeStatements: concurrent node batches against the real Neo4j", ()
       assert.ok(present.has(s), `statement ${s} missing`);
   });
 
+  it("sends columns that mix kinds of value as plain values: the same graph as the literal script", async () => {
+    // Hand-edited rows: a column that turns from integers to a string and a huge integer, one from
+    // datetime to date, one that is only sometimes present, and a key above 2^53.
+    const rows = [
+      "{`k`: 1, `a`: 7, `t`: datetime('2025-01-01T10:00:00+02:00'), `d`: duration('P1DT2H')}",
+      "{`k`: 2, `a`: -12345678901234, `t`: datetime('2025-01-01T10:00:00Z')}",
+      "{`k`: 3, `a`: 'seven', `t`: date('2025-01-02'), `d`: duration('PT0.5S')}",
+      "{`k`: 9007199254740993, `a`: 9223372036854775807, `t`: localdatetime('2025-01-03T04:05:06.123456789'), `x`: true}",
+    ];
+    const statements: Statement[] = rows.map((row, i) => ({
+      index: i + 1,
+      line: i + 1,
+      text: `UNWIND [\n${row}\n] AS row\nMERGE (n:\`W\` {\`k\`: row.\`k\`})\nSET n = row`,
+    }));
+    const snapshot = async () => {
+      const result = await driver.executeQuery(
+        "MATCH (n:W) WITH n ORDER BY n.k RETURN collect([k IN keys(n) | [k, toString(n[k]), valueType(n[k])]]) AS s",
+      );
+      return JSON.stringify(result.records[0]?.get("s"));
+    };
+    await cleanGraph(driver);
+    await executeStatements(driver, statements, { database: "neo4j", literal: true });
+    const literal = await snapshot();
+    assert.match(literal, /"a","seven","STRING NOT NULL"/);
+    await cleanGraph(driver);
+    const counters = await executeStatements(driver, statements, { database: "neo4j" });
+    assert.equal(counters.statements, 4);
+    assert.equal(await snapshot(), literal);
+  });
+
   it("reports Neo4j's own error when an auto-commit IN TRANSACTIONS statement fails", async () => {
     await cleanGraph(driver);
     const statements: Statement[] = [
