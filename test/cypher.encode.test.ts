@@ -543,7 +543,10 @@ describe("encodeValue", () => {
       encode("datetime", "2025-01-01 06:30:00.123456+00"),
       "datetime('2025-01-01T06:30:00.123456Z')",
     );
+    assert.equal(encode("datetime", "2025-01-01 06:30:00+00"), "datetime('2025-01-01T06:30:00Z')");
+    assert.equal(encode("datetime", "0001-12-31 23:59:59+00"), "datetime('0001-12-31T23:59:59Z')");
     assert.equal(encode("datetime", "2025-01-01 06:30:00+05:30"), "datetime('2025-01-01T06:30:00+05:30')");
+    assert.equal(encode("datetime", "2025-01-01 06:30:00+05"), "datetime('2025-01-01T06:30:00+05:00')");
     assert.equal(encode("datetime", "2025-01-01 06:30:00-08"), "datetime('2025-01-01T06:30:00-08:00')");
     assert.equal(
       encode("datetime", "0044-03-15 12:00:00+00:53:28 BC"),
@@ -552,7 +555,20 @@ describe("encodeValue", () => {
     assert.equal(encode("datetime", "10000-01-01 00:00:00+00"), "datetime('+10000-01-01T00:00:00Z')");
     assert.equal(encode("datetime", "infinity"), "datetime('+999999999-12-31T23:59:59.999999999Z')");
     assert.equal(encode("datetime", "-infinity"), "datetime('-999999999-01-01T00:00:00Z')");
-    for (const text of ["2025-01-01T06:30:00Z", "2025-01-01 06:30+00", "2025-01-01", ""]) {
+    const malformed = ["2025-01-01T06:30:00Z", "2025-01-01 06:30+00", "2025-01-01", ""];
+    // The shape of the common case, with one character wrong.
+    for (const [i, c] of [
+      [0, "x"],
+      [4, "/"],
+      [10, "T"],
+      [13, "."],
+      [18, "'"],
+      [19, "0"],
+      [21, "x"],
+    ] as const) {
+      malformed.push(`${"2025-01-01 06:30:00+00".slice(0, i)}${c}${"2025-01-01 06:30:00+00".slice(i + 1)}`);
+    }
+    for (const text of malformed) {
       assert.match(encodeErrorOf(() => encode("datetime", text)).message, /not a PostgreSQL timestamp/, text);
     }
   });
@@ -564,6 +580,7 @@ describe("encodeValue", () => {
     assert.equal(encode("localdatetime", "infinity"), "localdatetime('+999999999-12-31T23:59:59.999999999')");
     assert.equal(encode("localdatetime", "-infinity"), "localdatetime('-999999999-01-01T00:00:00')");
     assert.ok(encodeErrorOf(() => encode("localdatetime", "2025-01-01T06:30:00")));
+    assert.ok(encodeErrorOf(() => encode("localdatetime", "2025-01-01 06:30:0'")));
   });
 
   it("writes times without time zone as localtimes, 24:00 as the last instant", () => {
