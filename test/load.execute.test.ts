@@ -13,6 +13,7 @@ import {
   StopRequested,
   type SectionTiming,
 } from "../src/load/execute.js";
+import { parseNodeBatch } from "../src/load/batches.js";
 import type { Statement } from "../src/load/splitter.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
 
@@ -196,6 +197,33 @@ describe("executeStatements: concurrent node batches against the real Neo4j", ()
     );
     assert.equal(failure.neo4jCode, "Neo.ClientError.Statement.ArithmeticError");
     assert.equal(failure.lastCompleteStatement, 1);
+  });
+});
+
+describe("parseNodeBatch", () => {
+  const statement = (...rows: string[]) =>
+    `UNWIND [\n${rows.join(",\n")}\n] AS row\nMERGE (n:\`W\` {\`k\`: row.\`k\`})\nSET n = row`;
+
+  it("decodes rows whatever the order of their keys, each value under its own key", () => {
+    const batch = parseNodeBatch(
+      statement("{`k`: 1, `a`: 'x'}", "{`a`: 'y', `k`: 2}", "{`b`: true, `k`: 3}"),
+    );
+    assert.ok(batch !== undefined, "rows with keys in another order must still decode");
+    assert.deepEqual(batch.table.keys, ["k", "a", "b"]);
+    // k is an integer column: its values travel as numbers, under toInteger.
+    assert.deepEqual(batch.table.rows, [
+      [1, "x"],
+      [2, "y"],
+      [3, null, true],
+    ]);
+    assert.match(
+      batch.table.rowProjection("r"),
+      /^WITH \{`k`: toInteger\(r\[0\]\), `a`: r\[1\], `b`: r\[2\]\} AS row$/,
+    );
+  });
+
+  it("leaves a row with a key written twice to run as written", () => {
+    assert.equal(parseNodeBatch(statement("{`k`: 1, `a`: 'x', `a`: 'y'}")), undefined);
   });
 });
 

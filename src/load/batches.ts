@@ -279,8 +279,10 @@ class LiteralParser {
     const row: ParamValue[] = [];
     this.parseEntries((key) => {
       const column = table.column(key);
-      // A key written twice would be ambiguous; c360 never writes one.
-      if (row[column] !== undefined) this.fail(`duplicate key ${key}`);
+      // A key written twice would be ambiguous; c360 never writes one. (The literal grammar has
+      // no null: a null here is padding for a column this row has not reached yet.)
+      const earlier = row[column];
+      if (earlier !== undefined && earlier !== null) this.fail(`duplicate key ${key}`);
       while (row.length < column) row.push(null as unknown as ParamValue);
       row[column] = this.parseCell(table, column);
     });
