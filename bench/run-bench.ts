@@ -109,14 +109,8 @@ function phaseTimes(stderr: string): { at: Record<string, number>; sectionsMs: R
 
 type Engine = Awaited<ReturnType<typeof startLocalNeo4j>>;
 type Cpu = { seconds: number; jitSeconds: number };
-
-function cpuSince(before: Cpu, after: Cpu): Cpu {
-  const tenths = (x: number) => Math.round(x * 10) / 10;
-  return {
-    seconds: tenths(after.seconds - before.seconds),
-    jitSeconds: tenths(after.jitSeconds - before.jitSeconds),
-  };
-}
+/** CPU clock ticks, in all and in the JIT compiler threads. */
+type CpuTicks = { all: number; jit: number };
 
 /** Linux reports process CPU time in clock ticks of 1/100 s (`getconf CLK_TCK`). */
 const ticksPerSecond = 100;
@@ -129,11 +123,11 @@ function cpuTicks(statFile: string): number {
 }
 
 /**
- * The CPU time the engine has used since it started, and the part its JIT compiler threads used.
- * The difference over a load is what that load cost Neo4j: with N cores the load cannot take less
- * than that divided by N, however little CPU the client uses.
+ * The CPU the engine has used since it started, and the part its JIT compiler threads used. The
+ * difference over a load (`cpuSince`) is what that load cost Neo4j: with N cores the load cannot
+ * take less than that divided by N, however little CPU the client uses.
  */
-function engineCpu(engine: Engine): Cpu {
+function engineTicks(engine: Engine): CpuTicks {
   let jit = 0;
   for (const task of readdirSync(`/proc/${engine.pid}/task`)) {
     const dir = `/proc/${engine.pid}/task/${task}`;
@@ -143,10 +137,13 @@ function engineCpu(engine: Engine): Cpu {
       // The thread ended while we looked.
     }
   }
-  return {
-    seconds: Math.round((cpuTicks(`/proc/${engine.pid}/stat`) * 10) / ticksPerSecond) / 10,
-    jitSeconds: Math.round((jit * 10) / ticksPerSecond) / 10,
-  };
+  return { all: cpuTicks(`/proc/${engine.pid}/stat`), jit };
+}
+
+function cpuSince(before: CpuTicks, engine: Engine): Cpu {
+  const after = engineTicks(engine);
+  const seconds = (ticks: number) => Math.round((ticks * 10) / ticksPerSecond) / 10;
+  return { seconds: seconds(after.all - before.all), jitSeconds: seconds(after.jit - before.jit) };
 }
 
 /** Every contender gets its own engine on a fresh store with the same settings: same cold start. */
@@ -220,7 +217,7 @@ async function main(): Promise<void> {
 
     logger.info("c360 run --clear, as its own process");
     const c360 = await withFreshEngine(async (engine) => {
-      const cpuBefore = engineCpu(engine);
+      const cpuBefore = engineTicks(engine);
       const run = await runC360(["run", "--clear", "--output-dir", outputDir], {
         ETL_DB_HOST: controlDb.host,
         ETL_DB_PORT: String(controlDb.port),
@@ -232,7 +229,7 @@ async function main(): Promise<void> {
       writeFileSync(runLog, run.stderr);
       logger.info({ runLog }, "c360's own log");
       if (run.code !== 0) throw new Error(`c360 run failed (${run.code}):\n${run.stderr.slice(-3000)}`);
-      const cpu = cpuSince(cpuBefore, engineCpu(engine));
+      const cpu = cpuSince(cpuBefore, engine);
       return { run, engineCpu: cpu, ...(await checkGraph(engine, expected)) };
     });
     const { at, sectionsMs } = phaseTimes(c360.run.stderr);
@@ -254,9 +251,9 @@ async function main(): Promise<void> {
       const unwind = await withFreshEngine(async (engine) => {
         const driver = driverFor(engine);
         try {
-          const cpuBefore = engineCpu(engine);
+          const cpuBefore = engineTicks(engine);
           const result = await handWrittenUnwind(driver, source);
-          const cpu = cpuSince(cpuBefore, engineCpu(engine));
+          const cpu = cpuSince(cpuBefore, engine);
           return { ...result, engineCpu: cpu, correct: (await checkGraph(engine, expected)).correct };
         } finally {
           await driver.close();
@@ -389,7 +386,7 @@ type Result = {
   loadEntitiesPerSecond: number;
   endToEndEntitiesPerSecond: number;
   peakRssMB: number;
-  engineCpu: { seconds: number; jitSeconds: number };
+  engineCpu: Cpu;
   peakRssMBByPhase: { generate: number; load: number };
   scriptMB: number;
   baselines?: Record<string, unknown>;
@@ -429,7 +426,7 @@ function markdown(r: Result): string {
           seconds: number;
           entitiesPerSecond: number;
           correct: boolean;
-          engineCpu: { seconds: number; jitSeconds: number };
+          engineCpu: Cpu;
         };
         neo4jAdminImport: { exportSeconds: number; importSeconds: number; seconds: number; correct: boolean };
         originalApproach: { sampleRows: number; entitiesPerSecond: number; extrapolatedSeconds: number };
