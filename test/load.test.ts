@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ExitCode } from "../src/errors.js";
-import { clearGraph } from "../src/load/load.js";
+import { createHash } from "node:crypto";
+import { ExitCode, ScriptFileError } from "../src/errors.js";
+import { clearGraph, loadScript } from "../src/load/load.js";
+import { capturingLogger } from "./helpers/logs.js";
 import { emptyDir, logLines, runCli, type CliResult } from "./helpers/cli.js";
 import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
 import { controlDbEnv, query } from "./helpers/postgres.js";
@@ -133,6 +135,42 @@ describe("c360 run, load and query against the real services", () => {
     const cleared = await cli(["load", firstScript, "--clear"]);
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.equal(await graphSnapshot(driver), cleanSnapshot);
+  });
+
+  it("a script whose content differs from what generate wrote fails the load when it is read", async () => {
+    // `c360 run` hands the load the hash generate computed and skips the pre-scan; the load hashes
+    // the file again as it executes it, so content that changed underneath is caught.
+    const original = readFileSync(firstScript);
+    const changed = path.join(outputDir, "changed_underneath.cypher");
+    writeFileSync(changed, Buffer.concat([original, Buffer.from("// appended by something else\n")]));
+    const { logger } = capturingLogger();
+    const failure = await loadScript({
+      controlDb: universe.controlDb,
+      neo4j: testNeo4j(),
+      file: changed,
+      written: {
+        path: changed,
+        name: path.basename(changed),
+        sizeBytes: original.length,
+        sha256: createHash("sha256").update(original).digest("hex"),
+        statementCount: (await lastRuns(1))[0]?.statements_total ?? 0,
+      },
+      logger,
+    }).then(
+      () => assert.fail("the load must fail"),
+      (error: unknown) => error,
+    );
+    assert.ok(failure instanceof ScriptFileError, String(failure));
+    assert.match(failure.message, /changed_underneath\.cypher changed while it was being loaded/);
+    assert.equal(failure.exitCode, ExitCode.badScript);
+    const [run] = await lastRuns(1);
+    assert.equal(run?.status, "failed");
+    assert.equal(run?.exit_code, ExitCode.badScript);
+    assert.equal(
+      await graphSnapshot(driver),
+      cleanSnapshot,
+      "a replay of the same statements changed nothing",
+    );
   });
 
   it("refuses a registered script that was modified, unless --allow-modified", async () => {
