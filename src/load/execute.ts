@@ -16,7 +16,7 @@ import neo4j, { type Driver, type Session } from "neo4j-driver";
 import type { ResultSummary } from "neo4j-driver";
 import { TargetError, messageOf } from "../errors.js";
 import { collectGarbage } from "../memory.js";
-import { parseNodeBatch, RowTable } from "./batches.js";
+import { parseNodeBatch, type RowTable } from "./batches.js";
 import type { Statement } from "./splitter.js";
 
 export interface LoadCounters {
@@ -277,12 +277,11 @@ export async function executeStatements(
       sectionStatements++;
       // Consecutive statements for the same label share a table (and a transaction).
       if (pending !== undefined && !statement.text.endsWith(pending.tail)) await flush();
-      const table = pending?.table ?? new RowTable();
-      const batch = options.literal === true ? undefined : parseNodeBatch(statement.text, table);
+      const batch = options.literal === true ? undefined : parseNodeBatch(statement.text, pending?.table);
       if (batch !== undefined) {
         pending ??= {
           tail: batch.tail,
-          table,
+          table: batch.table,
           first: statement,
           lastIndex: statement.index,
           statements: 0,
