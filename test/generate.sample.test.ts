@@ -4,6 +4,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generate, type GenerateResult } from "../src/generate/generate.js";
+import type { TablePlan } from "../src/metadata/plan.js";
+import { relationshipShapes, relationshipStatement } from "../src/cypher/statements.js";
 import { projectRoot } from "../src/version.js";
 import { emptyDir } from "./helpers/cli.js";
 import { silentLogger } from "../src/logger.js";
@@ -169,6 +171,35 @@ describe("c360 generate on the sample universe", () => {
     assert.equal(counters.relationshipsCreated, 0);
     assert.deepEqual(await graphCounts(driver), countsBefore);
     assert.equal(await graphSnapshot(driver), before);
+  });
+
+  it("gives the same relationships when ends too large to hash are found through their index", async () => {
+    const before = await graphSnapshot(driver);
+    const rowCounts = new Map<TablePlan, number>(
+      result.plan.tables.map((t) => [t, result.rows.get(`${t.source.sourceName}.${t.table}`) ?? 0]),
+    );
+    const shapes = relationshipShapes(result.plan, rowCounts);
+    // Every combination the statement can take: both ends by index, or only one of them.
+    for (const seek of [["from", "to"], ["from"], ["to"]] as const) {
+      await driver.executeQuery("MATCH ()-[r]->() DELETE r");
+      for (const relationship of result.plan.relationships) {
+        const shape = shapes.get(relationship);
+        assert.ok(shape !== undefined);
+        const hashJoined = new Set(
+          [...shape.hashJoined].filter((end) => !(seek as readonly string[]).includes(end)),
+        );
+        const statement = relationshipStatement(relationship, { ...shape, hashJoined });
+        if (hashJoined.size < shape.hashJoined.size)
+          assert.match(statement, /\n {2}MATCH \((from|to):`\w+` \{/);
+        const session = driver.session();
+        try {
+          await session.run(statement);
+        } finally {
+          await session.close();
+        }
+      }
+      assert.equal(await graphSnapshot(driver), before, `index lookups for ${seek.join(" and ")}`);
+    }
   });
 
   it("records the run, every table and the sources' last access in the control database", async () => {

@@ -51,24 +51,60 @@ function propertyList(variable: string, properties: readonly string[]): string {
 }
 
 /**
- * Which side of each relationship its statement scans: the larger one, so that each lookup on the
- * other side finds at most a few nodes. `true` means the from side is scanned.
+ * Lookup sides up to this many nodes are matched by a hash join: one scan of the label builds a
+ * table in Neo4j's heap (in the order of 100 MB per million nodes), and each scanned row then
+ * costs a hash probe instead of an index seek, which is several times cheaper. Larger sides are
+ * looked up through their index, one seek per row, in bounded memory.
  */
-export type ScanSides = ReadonlyMap<RelationshipPlan, boolean>;
+export const hashJoinMaxRows = 1_000_000;
 
-export function scanSides(plan: ExportPlan, rowCounts: ReadonlyMap<TablePlan, number>): ScanSides {
-  const rows = (label: string) => rowCounts.get(plan.tables.find((t) => t.label === label) as TablePlan) ?? 0;
-  return new Map(plan.relationships.map((r) => [r, rows(r.fromLabel) >= rows(r.toLabel)]));
+/** How a relationship statement finds its nodes. */
+export interface RelationshipShape {
+  /**
+   * The from side is the one scanned. The larger side is scanned, so that each lookup on the other
+   * side finds at most a few nodes.
+   */
+  scanFrom: boolean;
+  /** Which looked-up ends (`from`, `to`) are matched by a hash join rather than an index seek. */
+  hashJoined: ReadonlySet<"from" | "to">;
+}
+
+export type RelationshipShapes = ReadonlyMap<RelationshipPlan, RelationshipShape>;
+
+export function relationshipShapes(
+  plan: ExportPlan,
+  rowCounts: ReadonlyMap<TablePlan, number>,
+): RelationshipShapes {
+  const rows = (label: string) =>
+    plan.tables.filter((t) => t.label === label).reduce((sum, t) => sum + (rowCounts.get(t) ?? 0), 0);
+  return new Map(
+    plan.relationships.map((r) => {
+      const scanFrom = r.junction !== undefined || rows(r.fromLabel) >= rows(r.toLabel);
+      const lookedUp: Array<["from" | "to", string]> =
+        r.junction !== undefined
+          ? [
+              ["from", r.fromLabel],
+              ["to", r.toLabel],
+            ]
+          : [scanFrom ? ["to", r.toLabel] : ["from", r.fromLabel]];
+      const hashJoined = new Set(
+        lookedUp.filter(([, label]) => rows(label) <= hashJoinMaxRows).map(([end]) => end),
+      );
+      return [r, { scanFrom, hashJoined }];
+    }),
+  );
 }
 
 /**
  * The (label, property) pairs relationship statements look nodes up by: never the scanned side,
  * because every index is also written for every node loaded, and the scanned side is the big one.
+ * They are indexed whether the statement joins by hash or by index: lookups by these properties
+ * are what the graph's queries do too.
  */
-function lookupProperties(plan: ExportPlan, sides: ScanSides): Array<[string, string]> {
+function lookupProperties(plan: ExportPlan, shapes: RelationshipShapes): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   for (const r of plan.relationships) {
-    const scanFrom = sides.get(r) ?? true;
+    const scanFrom = shapes.get(r)?.scanFrom ?? true;
     for (const pair of r.direct ?? []) pairs.push(scanFrom ? [r.toLabel, pair.to] : [r.fromLabel, pair.from]);
     // A junction statement scans the junction label and looks up both ends.
     if (r.junction !== undefined) {
@@ -80,7 +116,7 @@ function lookupProperties(plan: ExportPlan, sides: ScanSides): Array<[string, st
 }
 
 /** One uniqueness constraint per label key, one index per property used to match relationships. */
-export function schemaStatements(plan: ExportPlan, sides: ScanSides): string[] {
+export function schemaStatements(plan: ExportPlan, shapes: RelationshipShapes): string[] {
   const statements: string[] = [];
   const singleKeys = new Set<string>();
   for (const table of plan.tables) {
@@ -92,7 +128,7 @@ export function schemaStatements(plan: ExportPlan, sides: ScanSides): string[] {
   }
   const indexed = new Set<string>();
   const names = new Set<string>();
-  for (const [label, property] of lookupProperties(plan, sides)) {
+  for (const [label, property] of lookupProperties(plan, shapes)) {
     const id = `${label}\u0000${property}`;
     if (singleKeys.has(id) || indexed.has(id)) continue;
     indexed.add(id);
@@ -119,16 +155,32 @@ export function nodeBatchStatement(table: TablePlan, rowLiterals: readonly strin
   );
 }
 
-function lookup(
-  variable: string,
-  label: string,
-  pairs: ReadonlyArray<readonly [string, string]>,
-  source: string,
-): string {
+/** Pairs of (property on the looked-up node, property on the node it is looked up from). */
+type LookupPairs = ReadonlyArray<readonly [string, string]>;
+
+interface Lookup {
+  variable: "from" | "to";
+  label: string;
+  pairs: LookupPairs;
+  hashJoined: boolean;
+}
+
+/** One index seek per row: `MATCH (to:L {k: from.k})`. */
+function indexLookup({ variable, label, pairs }: Lookup, source: string): string {
   const properties = pairs
     .map(([own, other]) => `${quoteName(own)}: ${source}.${quoteName(other)}`)
     .join(", ");
   return `MATCH (${variable}:${quoteName(label)} {${properties}})`;
+}
+
+/**
+ * A hash join: the hint makes the planner scan the label once and join on the equality, where it
+ * would otherwise seek the index for every row.
+ */
+function hashLookup({ variable, label, pairs }: Lookup, source: string): string {
+  const equal = pairs.map(([own, other]) => `${variable}.${quoteName(own)} = ${source}.${quoteName(other)}`);
+  return `MATCH (${variable}:${quoteName(label)}) USING SCAN ${variable}:${quoteName(label)}
+WHERE ${equal.join(" AND ")}`;
 }
 
 function notNull(variable: string, properties: readonly string[]): string {
@@ -136,47 +188,79 @@ function notNull(variable: string, properties: readonly string[]): string {
 }
 
 /**
- * A relationship statement: scan one side, find the other through an index, MERGE, in bounded
- * transactions. `scanFrom` says whether the from side is the one scanned (pick the larger side,
- * so each lookup finds at most a few nodes).
+ * A relationship statement: scan one side (or the junction label), find the other end(s) by a
+ * hash join or through an index, and MERGE in bounded transactions. The scan and the hash joins
+ * read in the outer query; index seeks and the MERGE run in the inner transactions.
  */
-export function relationshipStatement(relationship: RelationshipPlan, scanFrom: boolean): string {
+export function relationshipStatement(relationship: RelationshipPlan, shape: RelationshipShape): string {
   const type = quoteName(relationship.type);
   const comment = `// ${relationship.type} (relationship_mappings row ${relationship.relationshipId})\n`;
-  const tail = `  MERGE (from)-[:${type}]->(to)\n} IN TRANSACTIONS OF ${relationshipTransactionRows} ROWS`;
+  let scan: { variable: string; label: string; properties: string[] };
+  let lookups: Lookup[];
+  const lookupOf = (variable: "from" | "to", label: string, pairs: LookupPairs): Lookup => ({
+    variable,
+    label,
+    pairs,
+    hashJoined: shape.hashJoined.has(variable),
+  });
   if (relationship.junction !== undefined) {
     const { label, toFrom, toTo } = relationship.junction;
-    const scanned = [...toFrom.map((p) => p.junction), ...toTo.map((p) => p.junction)];
-    return (
-      comment +
-      `MATCH (link:${quoteName(label)})\nWHERE ${notNull("link", scanned)}\n` +
-      "CALL {\n  WITH link\n" +
-      `  ${lookup(
+    scan = {
+      variable: "link",
+      label,
+      properties: [...toFrom.map((p) => p.junction), ...toTo.map((p) => p.junction)],
+    };
+    lookups = [
+      lookupOf(
         "from",
         relationship.fromLabel,
         toFrom.map((p) => [p.from, p.junction] as const),
-        "link",
-      )}\n` +
-      `  ${lookup(
+      ),
+      lookupOf(
         "to",
         relationship.toLabel,
         toTo.map((p) => [p.to, p.junction] as const),
-        "link",
-      )}\n` +
-      tail
-    );
+      ),
+    ];
+  } else {
+    const pairs = relationship.direct ?? [];
+    const scanFrom = shape.scanFrom;
+    scan = {
+      variable: scanFrom ? "from" : "to",
+      label: scanFrom ? relationship.fromLabel : relationship.toLabel,
+      properties: pairs.map((p) => (scanFrom ? p.from : p.to)),
+    };
+    lookups = [
+      scanFrom
+        ? lookupOf(
+            "to",
+            relationship.toLabel,
+            pairs.map((p) => [p.to, p.from] as const),
+          )
+        : lookupOf(
+            "from",
+            relationship.fromLabel,
+            pairs.map((p) => [p.from, p.to] as const),
+          ),
+    ];
   }
-  const pairs = relationship.direct ?? [];
-  const [scanVar, scanLabel, lookVar, lookLabel] = scanFrom
-    ? (["from", relationship.fromLabel, "to", relationship.toLabel] as const)
-    : (["to", relationship.toLabel, "from", relationship.fromLabel] as const);
-  const scanProps = pairs.map((p) => (scanFrom ? p.from : p.to));
-  const lookPairs = pairs.map((p) => (scanFrom ? ([p.to, p.from] as const) : ([p.from, p.to] as const)));
+  const outer = [
+    // Both sides hinted: hinting only the looked-up one lets the planner start there and seek the
+    // scanned side's index instead (which it prefers on small graphs, with a uniqueness constraint).
+    `MATCH (${scan.variable}:${quoteName(scan.label)}) USING SCAN ${scan.variable}:${quoteName(scan.label)}\n` +
+      `WHERE ${notNull(scan.variable, scan.properties)}`,
+    ...lookups.filter((l) => l.hashJoined).map((l) => hashLookup(l, scan.variable)),
+  ];
+  const seeks = lookups.filter((l) => !l.hashJoined);
+  // The inner query needs the ends already found, and the scanned node if it still seeks from it.
+  const found = new Set([scan.variable, ...lookups.filter((l) => l.hashJoined).map((l) => l.variable)]);
+  const imported = ["link", "from", "to"].filter((v) => found.has(v) && (v !== "link" || seeks.length > 0));
+  const inner = [...seeks.map((l) => indexLookup(l, scan.variable)), `MERGE (from)-[:${type}]->(to)`];
   return (
     comment +
-    `MATCH (${scanVar}:${quoteName(scanLabel)})\nWHERE ${notNull(scanVar, scanProps)}\n` +
-    `CALL {\n  WITH ${scanVar}\n` +
-    `  ${lookup(lookVar, lookLabel, lookPairs, scanVar)}\n` +
-    tail
+    outer.join("\n") +
+    `\nCALL {\n  WITH ${imported.join(", ")}\n` +
+    inner.map((line) => `  ${line}\n`).join("") +
+    `} IN TRANSACTIONS OF ${relationshipTransactionRows} ROWS`
   );
 }

@@ -8,8 +8,9 @@ import { commentText, encodeValue, quoteName } from "../cypher/encode.js";
 import {
   headerComment,
   nodeBatchStatement,
+  type RelationshipShape,
+  relationshipShapes,
   relationshipStatement,
-  scanSides,
   schemaStatements,
 } from "../cypher/statements.js";
 import {
@@ -224,8 +225,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     writer = await ScriptWriter.create(options.outputDir, generatedAt);
     await writer.write(headerComment(plan, { toolVersion, runId, generatedAt, rowCounts }));
     await writer.write("// ---- schema ----\n");
-    const sides = scanSides(plan, rowCounts);
-    for (const statement of schemaStatements(plan, sides)) await writer.statement(statement);
+    const shapes = relationshipShapes(plan, rowCounts);
+    for (const statement of schemaStatements(plan, shapes)) await writer.statement(statement);
 
     const rows = new Map<string, number>();
     let rowsExtracted = 0;
@@ -310,7 +311,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
     await writer.write("\n// ---- relationships ----\n");
     for (const relationship of plan.relationships)
-      await writer.statement(relationshipStatement(relationship, sides.get(relationship) ?? true));
+      await writer.statement(
+        relationshipStatement(relationship, shapes.get(relationship) as RelationshipShape),
+      );
 
     const script = await writer.finish(async (name) => {
       const taken = await control.query(sqlFile("control/queries/select-script-by-name.sql"), [name]);
