@@ -6,7 +6,8 @@
  *   consecutive statements for the same label sharing one transaction of up to
  *   `rowsPerTransaction` rows, through `executeWrite`, which retries transient errors itself.
  * - Statements that need an implicit transaction (`CALL { } IN TRANSACTIONS`) run in
- *   auto-commit; they are idempotent (MERGE), so a transient error is retried here.
+ *   auto-commit; they are idempotent (MERGE), so a transient error is retried here. c360's direct
+ *   relationship statements CREATE while their type is absent (src/load/relationships.ts).
  * - Everything else runs as written, in a managed (retried) transaction.
  *
  * After each commit, `onCommit` learns the index of the last statement that is now complete: the
@@ -17,6 +18,7 @@ import type { ResultSummary } from "neo4j-driver";
 import { TargetError, messageOf } from "../errors.js";
 import { collectGarbage } from "../memory.js";
 import { parseNodeBatch, type RowTable } from "./batches.js";
+import { firstLoadForm, relationshipCountQuery, type FirstLoadForm } from "./relationships.js";
 import type { Statement } from "./splitter.js";
 
 export interface LoadCounters {
@@ -57,7 +59,7 @@ export interface ExecuteOptions {
   writers?: number;
   /** Limit for each managed transaction (not for auto-commit IN TRANSACTIONS statements); 0: none. */
   transactionTimeoutMs?: number;
-  /** Run every statement exactly as written (no parameterized batches). */
+  /** Run every statement exactly as written (no parameterized batches, no first-load CREATE). */
   literal?: boolean;
   onCommit?: (lastCompleteStatement: number, counters: LoadCounters) => void | Promise<void>;
   /** Told when a section of the script (see `sectionOf`) is complete, with its wall time. */
@@ -140,10 +142,26 @@ function addCounters(counters: LoadCounters, summary: ResultSummary, statements:
   counters.propertiesSet += updates.propertiesSet;
 }
 
-async function runAutoCommit(session: Session, text: string): Promise<ResultSummary> {
+/** The graph holds no relationship of this type (yet). */
+async function typeIsAbsent(session: Session, type: string): Promise<boolean> {
+  const result = await session.run(relationshipCountQuery(type));
+  return Number(result.records[0]?.get("n") ?? 0) === 0;
+}
+
+/**
+ * Runs an auto-commit statement, retrying transient errors: the statements are idempotent. A
+ * statement with a first-load form runs as CREATE only while its type is absent, checked before
+ * every attempt: after a partial failure the type exists, and the retry MERGEs as written.
+ */
+async function runAutoCommit(
+  session: Session,
+  text: string,
+  firstLoad?: FirstLoadForm,
+): Promise<ResultSummary> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await session.run(text).summary();
+      const create = firstLoad !== undefined && (await typeIsAbsent(session, firstLoad.type));
+      return await session.run(create ? firstLoad.createText : text).summary();
     } catch (error) {
       if (attempt >= maxAutoCommitAttempts || !neo4j.isRetryableError(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
@@ -299,7 +317,11 @@ export async function executeStatements(
       let summary: ResultSummary | undefined;
       try {
         summary = autoCommitPattern.test(statement.text)
-          ? await runAutoCommit(session, statement.text)
+          ? await runAutoCommit(
+              session,
+              statement.text,
+              options.literal === true ? undefined : firstLoadForm(statement.text),
+            )
           : await session.executeWrite((tx) => tx.run(statement.text).summary(), txConfig);
       } catch (error) {
         throw statementError(`statement ${statement.index}`, statement.line, statement.text, error);

@@ -1,0 +1,138 @@
+/**
+ * The first load of a relationship type CREATEs where the script MERGEs: recognised only for
+ * c360's own direct statements, and only while the type is absent from the graph.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { int, type Driver } from "neo4j-driver";
+import { relationshipStatement, type RelationshipShape } from "../src/cypher/statements.js";
+import { executeStatements } from "../src/load/execute.js";
+import { firstLoadForm } from "../src/load/relationships.js";
+import type { RelationshipPlan } from "../src/metadata/plan.js";
+import { cleanGraph, testDriver } from "./helpers/neo4j.js";
+
+const owners = 50;
+const pets = 400;
+
+function relationship(type: string, join: Pick<RelationshipPlan, "direct" | "junction">): RelationshipPlan {
+  return {
+    relationshipId: 7,
+    type,
+    fromLabel: "Owner",
+    toLabel: "Pet",
+    executionOrder: 1,
+    description: null,
+    sourceName: "test_db",
+    ...join,
+  };
+}
+
+const owns = relationship("OWNS", { direct: [{ from: "owner_id", to: "owner_ref" }] });
+const oddType = relationship("IS `ODD`", { direct: [{ from: "owner_id", to: "owner_ref" }] });
+const junction = relationship("FED", {
+  junction: {
+    label: "Meal",
+    toFrom: [{ junction: "owner_ref", from: "owner_id" }],
+    toTo: [{ junction: "pet_ref", to: "pet_id" }],
+  },
+});
+
+const shapes: Array<[string, RelationshipShape]> = [
+  ["hash join, scanning to", { scanFrom: false, hashJoined: new Set(["from"]) }],
+  ["index seek, scanning to", { scanFrom: false, hashJoined: new Set() }],
+  ["hash join, scanning from", { scanFrom: true, hashJoined: new Set(["to"]) }],
+  ["index seek, scanning from", { scanFrom: true, hashJoined: new Set() }],
+];
+
+describe("firstLoadForm", () => {
+  for (const [name, shape] of shapes) {
+    it(`recognises generate's direct statement (${name})`, () => {
+      for (const plan of [owns, oddType]) {
+        const text = relationshipStatement(plan, shape);
+        const form = firstLoadForm(text);
+        assert.ok(form !== undefined, text);
+        assert.equal(form.type, plan === owns ? "`OWNS`" : "`IS ``ODD```");
+        assert.equal(form.createText, text.replace("  MERGE (from)-[", "  CREATE (from)-["));
+      }
+    });
+  }
+
+  it("leaves junction statements and edited statements as written", () => {
+    const text = relationshipStatement(owns, shapes[0]?.[1] as RelationshipShape);
+    const edits = [
+      relationshipStatement(junction, { scanFrom: true, hashJoined: new Set(["from", "to"]) }),
+      relationshipStatement(junction, { scanFrom: true, hashJoined: new Set() }),
+      // Another MATCH would repeat pairs.
+      text.replace("CALL {", "MATCH (x:`Pet`)\nCALL {"),
+      text.replace("MERGE (from)-[:`OWNS`]->(to)", "MERGE (from)-[:`OWNS`]->(to)\n  SET to.seen = true"),
+      text.replace("MERGE (from)-[:`OWNS`]->(to)", "MERGE (to)-[:`OWNS`]->(from)"),
+      text
+        .replace("MATCH (from:`Owner`)", "MATCH (to:`Owner`)")
+        .replace("USING SCAN from:", "USING SCAN to:"),
+      text.replace("WHERE from.`owner_id` = to.`owner_ref`", "WHERE from.`owner_id` <> to.`owner_ref`"),
+      `${text}\nRETURN 1`,
+    ];
+    for (const edited of edits) assert.equal(firstLoadForm(edited), undefined, edited);
+  });
+});
+
+describe("executeStatements: relationship types loaded for the first time", () => {
+  let driver: Driver;
+
+  const statement = (text: string) => [{ index: 1, line: 1, text }];
+  const pairsMoreThanOnce = async (type: string) => {
+    const result = await driver.executeQuery(
+      `MATCH (o:Owner)-[r:${type}]->(p:Pet) WITH o, p, count(r) AS n WHERE n > 1 RETURN count(*) AS pairs`,
+    );
+    return Number(result.records[0]?.get("pairs"));
+  };
+
+  before(async () => {
+    driver = testDriver();
+    await cleanGraph(driver);
+    await driver.executeQuery("UNWIND range(0, $owners - 1) AS i CREATE (:Owner {owner_id: i})", {
+      owners: int(owners),
+    });
+    await driver.executeQuery(
+      "UNWIND range(0, $pets - 1) AS i CREATE (:Pet {pet_id: i, owner_ref: i % $owners})",
+      { pets: int(pets), owners: int(owners) },
+    );
+  });
+
+  after(async () => {
+    await cleanGraph(driver);
+    await driver.close();
+  });
+
+  for (const [name, shape] of shapes) {
+    it(`creates each pair once, and a replay or a partly loaded type MERGEs (${name})`, async () => {
+      await driver.executeQuery("MATCH ()-[r:OWNS]->() DELETE r");
+      const text = relationshipStatement(owns, shape);
+      const first = await executeStatements(driver, statement(text), { database: "neo4j" });
+      assert.equal(first.relationshipsCreated, pets);
+      assert.equal(await pairsMoreThanOnce("OWNS"), 0);
+
+      const replay = await executeStatements(driver, statement(text), { database: "neo4j" });
+      assert.equal(replay.relationshipsCreated, 0);
+
+      // A load that stopped part way: some pairs exist, so the statement must MERGE.
+      await driver.executeQuery("MATCH (:Owner)-[r:OWNS]->(p:Pet) WHERE p.pet_id >= 100 DELETE r");
+      const resumed = await executeStatements(driver, statement(text), { database: "neo4j" });
+      assert.equal(resumed.relationshipsCreated, pets - 100);
+      assert.equal(await pairsMoreThanOnce("OWNS"), 0);
+    });
+  }
+
+  it("would duplicate pairs if it CREATEd over an existing type (what the check prevents)", async () => {
+    const text = relationshipStatement(owns, shapes[0]?.[1] as RelationshipShape);
+    const form = firstLoadForm(text);
+    assert.ok(form !== undefined);
+    const session = driver.session();
+    try {
+      await session.run(form.createText);
+    } finally {
+      await session.close();
+    }
+    assert.equal(await pairsMoreThanOnce("OWNS"), pets);
+  });
+});
