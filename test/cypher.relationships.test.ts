@@ -14,6 +14,7 @@ import {
 } from "../src/cypher/statements.js";
 import type { ExportPlan, RelationshipPlan, TablePlan } from "../src/metadata/plan.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
+import { relationshipPlan, runAutoCommit } from "./helpers/relationships.js";
 
 const driver = testDriver();
 
@@ -21,29 +22,15 @@ const events = 30_000;
 const accounts = 3_000;
 const media = 300;
 
-function relationship(
-  type: string,
-  fromLabel: string,
-  toLabel: string,
-  join: Pick<RelationshipPlan, "direct" | "junction">,
-): RelationshipPlan {
-  return {
-    relationshipId: 1,
-    type,
-    fromLabel,
-    toLabel,
-    executionOrder: 1,
-    description: null,
-    sourceName: "test_db",
-    ...join,
-  };
-}
-
 // Accounts watch events (the event carries the account's key), events play media, and a
 // junction label links accounts to the media they like.
-const watched = relationship("WATCHED", "Acct", "Event", { direct: [{ from: "acct_id", to: "acct_ref" }] });
-const played = relationship("PLAYED", "Event", "Media", { direct: [{ from: "media_ref", to: "media_id" }] });
-const likes = relationship("LIKES", "Acct", "Media", {
+const watched = relationshipPlan("WATCHED", "Acct", "Event", {
+  direct: [{ from: "acct_id", to: "acct_ref" }],
+});
+const played = relationshipPlan("PLAYED", "Event", "Media", {
+  direct: [{ from: "media_ref", to: "media_id" }],
+});
+const likes = relationshipPlan("LIKES", "Acct", "Media", {
   junction: {
     label: "Like",
     toFrom: [{ junction: "acct_ref", from: "acct_id" }],
@@ -64,16 +51,6 @@ async function plannedOperators(statement: string): Promise<string[]> {
   };
   walk(summary.plan as unknown as PlanNode);
   return operators;
-}
-
-async function runStatement(statement: string): Promise<number> {
-  const session = driver.session();
-  try {
-    const result = await session.run(statement);
-    return result.summary.counters.updates().relationshipsCreated;
-  } finally {
-    await session.close();
-  }
 }
 
 before(async () => {
@@ -136,9 +113,9 @@ describe("relationship statements", () => {
       for (const slow of ["NodeIndexSeek", "NodeUniqueIndexSeek", "CartesianProduct", "Eager"]) {
         assert.ok(!operators.includes(slow), operators.join(", "));
       }
-      assert.equal(await runStatement(statement), created);
+      assert.equal(await runAutoCommit(driver, statement), created);
       // MERGE: running it again creates nothing.
-      assert.equal(await runStatement(statement), 0);
+      assert.equal(await runAutoCommit(driver, statement), 0);
     });
   }
 
@@ -152,7 +129,7 @@ describe("relationship statements", () => {
         statement,
       );
       const expected = { WATCHED: (events * 9) / 10, PLAYED: events, LIKES: accounts }[plan.type];
-      assert.equal(await runStatement(statement), expected, plan.type);
+      assert.equal(await runAutoCommit(driver, statement), expected, plan.type);
     }
   });
 });

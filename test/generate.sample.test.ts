@@ -12,6 +12,7 @@ import { silentLogger } from "../src/logger.js";
 import { capturingLogger } from "./helpers/logs.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
 import { query } from "./helpers/postgres.js";
+import { runAutoCommit } from "./helpers/relationships.js";
 import {
   createSampleUniverse,
   expectedGraphCounts,
@@ -191,12 +192,7 @@ describe("c360 generate on the sample universe", () => {
         const statement = relationshipStatement(relationship, { ...shape, hashJoined });
         if (hashJoined.size < shape.hashJoined.size)
           assert.match(statement, /\n {2}MATCH \((from|to):`\w+` \{/);
-        const session = driver.session();
-        try {
-          await session.run(statement);
-        } finally {
-          await session.close();
-        }
+        await runAutoCommit(driver, statement);
       }
       assert.equal(await graphSnapshot(driver), before, `index lookups for ${seek.join(" and ")}`);
     }

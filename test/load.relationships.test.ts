@@ -8,28 +8,17 @@ import { int, type Driver } from "neo4j-driver";
 import { relationshipStatement, type RelationshipShape } from "../src/cypher/statements.js";
 import { executeStatements } from "../src/load/execute.js";
 import { firstLoadForm } from "../src/load/relationships.js";
-import type { RelationshipPlan } from "../src/metadata/plan.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
+import { relationshipPlan, runAutoCommit } from "./helpers/relationships.js";
 
 const owners = 50;
 const pets = 400;
 
-function relationship(type: string, join: Pick<RelationshipPlan, "direct" | "junction">): RelationshipPlan {
-  return {
-    relationshipId: 7,
-    type,
-    fromLabel: "Owner",
-    toLabel: "Pet",
-    executionOrder: 1,
-    description: null,
-    sourceName: "test_db",
-    ...join,
-  };
-}
-
-const owns = relationship("OWNS", { direct: [{ from: "owner_id", to: "owner_ref" }] });
-const oddType = relationship("IS `ODD`", { direct: [{ from: "owner_id", to: "owner_ref" }] });
-const junction = relationship("FED", {
+const owns = relationshipPlan("OWNS", "Owner", "Pet", { direct: [{ from: "owner_id", to: "owner_ref" }] });
+const oddType = relationshipPlan("IS `ODD`", "Owner", "Pet", {
+  direct: [{ from: "owner_id", to: "owner_ref" }],
+});
+const junction = relationshipPlan("FED", "Owner", "Pet", {
   junction: {
     label: "Meal",
     toFrom: [{ junction: "owner_ref", from: "owner_id" }],
@@ -127,12 +116,7 @@ describe("executeStatements: relationship types loaded for the first time", () =
     const text = relationshipStatement(owns, shapes[0]?.[1] as RelationshipShape);
     const form = firstLoadForm(text);
     assert.ok(form !== undefined);
-    const session = driver.session();
-    try {
-      await session.run(form.createText);
-    } finally {
-      await session.close();
-    }
+    await runAutoCommit(driver, form.createText);
     assert.equal(await pairsMoreThanOnce("OWNS"), pets);
   });
 });
