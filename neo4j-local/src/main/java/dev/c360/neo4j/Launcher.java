@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.ConnectorPortRegister;
@@ -60,6 +61,9 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, options.transactionMaxBytes)
                 // Keep transaction logs small: this is a scratch store, not a production backup.
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
+                // Bolt otherwise waits a 5 s quiet period on shutdown: the engine is stopped by c360
+                // after its own work (a bulk load, a test file, a bench run), with no client left.
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .build();
 
         Thread shutdown = new Thread(() -> {
