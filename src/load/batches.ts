@@ -34,7 +34,7 @@ export type ParamValue =
  * is the same temporal call, say datetime('...'), its text is sent and the statement calls that
  * same function, as the literal script does. A column that mixes kinds is sent as plain values.
  */
-type ColumnKind = "int" | `call:${string}` | "plain";
+export type ColumnKind = "int" | `call:${string}` | "plain";
 
 /** The calls whose text is sent as is, and applied by the statement. */
 const deferredCalls = new Set(["date", "localtime", "time", "localdatetime", "datetime", "duration"]);
@@ -84,6 +84,11 @@ export class RowTable {
       this.kinds[column] = "plain";
     }
     return kind === "plain";
+  }
+
+  /** How the column's values travel (undefined while it has held only NULLs). */
+  kindOf(column: number): ColumnKind | undefined {
+    return this.kinds[column];
   }
 
   /** `WITH {`a`: r[0], ...} AS row`: the map each list stands for, under the literal's name. */
