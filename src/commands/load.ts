@@ -2,9 +2,42 @@
  * `c360 load <file>`: execute a Cypher script against Neo4j.
  */
 import type { Command } from "commander";
+import path from "node:path";
+import { Option, type Command as CommandType } from "commander";
+import type { BulkTarget } from "../load/bulk/bulk.js";
 import type { Logger } from "../logger.js";
 import { loadScript, type LoadProgress } from "../load/load.js";
 import { contextFrom, guarded } from "./context.js";
+import { defaultLocalHome } from "./neo4j.js";
+
+export interface BulkFlags {
+  bulk?: boolean;
+  neo4jHome: string;
+  heap: string;
+  pageCache: string;
+}
+
+/** `--bulk` and the local store it writes, shared by `load` and `run`. */
+export function addBulkOptions(command: CommandType): CommandType {
+  return command
+    .option(
+      "--bulk",
+      "load offline with neo4j-admin import into the local engine's store (stopped), replacing its graph",
+    )
+    .addOption(
+      new Option("--neo4j-home <dir>", "with --bulk: the local engine's home").default(defaultLocalHome),
+    )
+    .addOption(
+      new Option("--heap <size>", "with --bulk: heap of the importer and of the engine").default("1g"),
+    )
+    .addOption(new Option("--page-cache <size>", "with --bulk: the engine's page cache").default("512m"));
+}
+
+export function bulkTarget(flags: BulkFlags): BulkTarget | undefined {
+  return flags.bulk === true
+    ? { home: path.resolve(flags.neo4jHome), heap: flags.heap, pageCache: flags.pageCache }
+    : undefined;
+}
 
 /** Statements done of total and entities per second: redrawn on a terminal, logged otherwise. */
 export function loadProgressReporter(
@@ -33,7 +66,7 @@ export function loadProgressReporter(
 }
 
 export function registerLoad(program: Command): void {
-  program
+  const load = program
     .command("load")
     .summary("execute a Cypher script against Neo4j, statement by statement")
     .description(
@@ -45,15 +78,16 @@ export function registerLoad(program: Command): void {
     .argument("<file>", "the script to load")
     .option("--clear", "empty the graph first (in bounded transactions)")
     .option("--resume", "continue the last failed load of this script from its checkpoint")
-    .option("--allow-modified", "load a registered script even though its content changed")
+    .option("--allow-modified", "load a registered script even though its content changed");
+  addBulkOptions(load)
     .addHelpText(
       "after",
-      "\nExamples:\n  $ c360 load generated/graph_output_20251103_020000.cypher --clear\n  $ c360 load generated/graph_output_20251103_020000.cypher --resume",
+      "\nExamples:\n  $ c360 load generated/graph_output_20251103_020000.cypher --clear\n  $ c360 load generated/graph_output_20251103_020000.cypher --resume\n  $ c360 load generated/graph_output_20251103_020000.cypher --bulk --clear --neo4j-home .neo4j",
     )
     .action(
       async (
         file: string,
-        options: { clear?: boolean; resume?: boolean; allowModified?: boolean },
+        options: { clear?: boolean; resume?: boolean; allowModified?: boolean } & BulkFlags,
         command: Command,
       ) => {
         const context = contextFrom(command);
@@ -67,6 +101,7 @@ export function registerLoad(program: Command): void {
             clear: options.clear === true,
             resume: options.resume === true,
             allowModified: options.allowModified === true,
+            bulk: bulkTarget(options),
             logger,
             progress: loadProgressReporter(logger),
             stop,

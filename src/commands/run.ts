@@ -9,7 +9,8 @@ import { loadScript, type LoadResult } from "../load/load.js";
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
 import { parseBatchSize, progressReporter } from "./generate.js";
-import { loadProgressReporter } from "./load.js";
+import { addBulkOptions, bulkTarget, loadProgressReporter, type BulkFlags } from "./load.js";
+import type { BulkTarget } from "../load/bulk/bulk.js";
 import type { StopRequest } from "../signals.js";
 
 export interface RunOptions {
@@ -19,6 +20,7 @@ export interface RunOptions {
   outputDir?: string;
   batchSize?: number;
   stop?: StopRequest;
+  bulk?: BulkTarget;
 }
 
 export interface RunResult {
@@ -50,6 +52,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     file: generated.script.path,
     written: generated.script,
     clear: options.clear === true,
+    bulk: options.bulk,
     logger,
     parentRunId: generated.runId,
     progress: loadProgressReporter(logger),
@@ -59,7 +62,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const run = program
     .command("run")
     .summary("the whole job: generate a script, then load it into Neo4j")
     .description(
@@ -69,24 +72,34 @@ export function registerRun(program: Command): void {
     )
     .option("--clear", "empty the graph before loading (only after generation succeeded)")
     .option("--output-dir <dir>", "where to write the script", "generated")
-    .option("--batch-size <rows>", "rows per node statement in the script", String(defaultBatchSize))
-    .addHelpText("after", "\nExamples:\n  $ c360 run --clear\n  $ c360 run --output-dir /srv/c360/scripts")
-    .action(async (options: { clear?: boolean; outputDir: string; batchSize: string }, command: Command) => {
-      const context = contextFrom(command);
-      const result = await guarded(context, "run", (stop) =>
-        runPipeline({
-          config: context.config,
-          logger: context.logger,
-          clear: options.clear === true,
-          outputDir: options.outputDir,
-          batchSize: parseBatchSize(command, options.batchSize),
-          stop,
-        }),
-      );
-      const c = result.loaded.counters;
-      process.stdout.write(
-        `${result.generated.script.path}\n` +
-          `loaded ${result.loaded.statementsTotal} statements: ${c.nodesCreated} nodes and ${c.relationshipsCreated} relationships created\n`,
-      );
-    });
+    .option("--batch-size <rows>", "rows per node statement in the script", String(defaultBatchSize));
+  addBulkOptions(run)
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ c360 run --clear\n  $ c360 run --output-dir /srv/c360/scripts\n  $ c360 run --bulk --clear --heap 4g --page-cache 4g",
+    )
+    .action(
+      async (
+        options: { clear?: boolean; outputDir: string; batchSize: string } & BulkFlags,
+        command: Command,
+      ) => {
+        const context = contextFrom(command);
+        const result = await guarded(context, "run", (stop) =>
+          runPipeline({
+            config: context.config,
+            logger: context.logger,
+            clear: options.clear === true,
+            outputDir: options.outputDir,
+            batchSize: parseBatchSize(command, options.batchSize),
+            bulk: bulkTarget(options),
+            stop,
+          }),
+        );
+        const c = result.loaded.counters;
+        process.stdout.write(
+          `${result.generated.script.path}\n` +
+            `loaded ${result.loaded.statementsTotal} statements: ${c.nodesCreated} nodes and ${c.relationshipsCreated} relationships created\n`,
+        );
+      },
+    );
 }

@@ -36,6 +36,7 @@ import {
   type SectionTiming,
 } from "./execute.js";
 import { maxScriptStatementLength, ScriptSyntaxError, splitStatements } from "./splitter.js";
+import { BulkStopped, bulkLoad, type BulkSectionTiming, type BulkTarget } from "./bulk/bulk.js";
 
 export interface LoadProgress {
   statementDone(done: number, total: number, counters: LoadCounters): void;
@@ -61,6 +62,8 @@ export interface LoadOptions {
   timeouts?: Timeouts;
   /** Checked after every commit: a requested stop ends the load at a safe point, as `aborted`. */
   stop?: StopRequest;
+  /** Load offline into this local store with Neo4j's bulk importer (src/load/bulk/bulk.ts). */
+  bulk?: BulkTarget;
 }
 
 export interface LoadResult {
@@ -69,8 +72,8 @@ export interface LoadResult {
   statementsTotal: number;
   resumedAfter: number;
   counters: LoadCounters;
-  /** Wall time per section of the script (schema, nodes, relationships), in order. */
-  sections: SectionTiming[];
+  /** Wall time per section of the script (schema, nodes, relationships; a bulk load's convert and import), in order. */
+  sections: Array<SectionTiming | BulkSectionTiming>;
   elapsedMs: number;
 }
 
@@ -191,6 +194,11 @@ export async function clearGraph(driver: Driver, database: string): Promise<void
 export async function loadScript(options: LoadOptions): Promise<LoadResult> {
   const { logger } = options;
   const started = Date.now();
+  if (options.bulk !== undefined && options.resume === true) {
+    throw new RefusedError("--resume does not apply to --bulk", {
+      hint: "A bulk load replaces the whole graph or nothing: run it again without --resume.",
+    });
+  }
   if (options.resume === true && options.clear === true) {
     throw new RefusedError("--resume and --clear contradict each other", {
       hint: "--resume continues a failed load; --clear starts from an empty graph.",
@@ -262,19 +270,9 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
     );
 
     const timeouts = options.timeouts ?? defaultTimeouts;
-    const sections: SectionTiming[] = [];
-    let lastCommitAt = Date.now();
-    const counters = await withDriver(options.neo4j, timeouts, async (driver) => {
-      // A stop requested before anything ran (say, late in generate) must not still clear the graph.
+    /** A bulk load: offline, all or nothing, its sections logged like an online load's. */
+    const bulk = async (target: BulkTarget): Promise<LoadCounters> => {
       if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
-      if (options.clear === true) {
-        logger.info("clearing the graph (--clear)");
-        touchedGraph = true;
-        await clearGraph(driver, options.neo4j.database).catch((error: unknown) => {
-          throw new TargetError(`clearing the graph failed: ${messageOf(error)}`, { cause: error });
-        });
-      }
-      // The file is hashed again as it executes: content that changes under a running load is caught.
       const hash = createHash("sha256");
       async function* hashed(): AsyncGenerator<Buffer> {
         for await (const chunk of createReadStream(script.path) as AsyncIterable<Buffer>) {
@@ -282,38 +280,99 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
           yield chunk;
         }
       }
-      const result = await executeStatements(driver, splitStatements(hashed(), { maxStatementLength }), {
-        database: options.neo4j.database,
-        startAfter: resumedAfter,
-        transactionTimeoutMs: timeouts.statementMs,
-        rowsPerTransaction: options.rowsPerTransaction,
-        shouldStop: () => options.stop?.requested === true,
-        onSection: (timing) => {
-          sections.push(timing);
-          logger.info(timing, `load section completed: ${timing.section}`);
-        },
-        onCommit: async (index, soFar) => {
-          logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
-          lastCommitAt = Date.now();
-          lastComplete = index;
-          touchedGraph = true;
-          await control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
-            runId,
-            index,
-            soFar.nodesCreated,
-            soFar.relationshipsCreated,
-            soFar.propertiesSet,
-          ]);
-          options.progress?.statementDone(index, script.statements, soFar);
-        },
-      });
+      let result: LoadCounters;
+      try {
+        result = await bulkLoad({
+          file: script.path,
+          bytes: hashed(),
+          target,
+          replace: options.clear === true,
+          logger,
+          shouldStop: () => options.stop?.requested === true,
+          onSection: (timing) => {
+            sections.push(timing);
+            logger.info(timing, `load section completed: ${timing.section}`);
+          },
+        });
+      } catch (error) {
+        if (error instanceof BulkStopped) throw new StopRequested(0, emptyCounters());
+        throw error;
+      }
       if (hash.digest("hex") !== script.sha256) {
         throw new ScriptFileError(`${script.path} changed while it was being loaded`, {
-          hint: "Whatever writes the file must finish before c360 loads it; reload it once it is complete.",
+          hint: "Whatever writes the file must finish before c360 loads it; load it again once it is complete.",
         });
       }
+      lastComplete = script.statements;
+      await control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
+        runId,
+        script.statements,
+        result.nodesCreated,
+        result.relationshipsCreated,
+        result.propertiesSet,
+      ]);
+      options.progress?.statementDone(script.statements, script.statements, result);
       return result;
-    });
+    };
+    const sections: Array<SectionTiming | BulkSectionTiming> = [];
+    let lastCommitAt = Date.now();
+    const counters =
+      options.bulk !== undefined
+        ? await bulk(options.bulk)
+        : await withDriver(options.neo4j, timeouts, async (driver) => {
+            // A stop requested before anything ran (say, late in generate) must not still clear the graph.
+            if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
+            if (options.clear === true) {
+              logger.info("clearing the graph (--clear)");
+              touchedGraph = true;
+              await clearGraph(driver, options.neo4j.database).catch((error: unknown) => {
+                throw new TargetError(`clearing the graph failed: ${messageOf(error)}`, { cause: error });
+              });
+            }
+            // The file is hashed again as it executes: content that changes under a running load is caught.
+            const hash = createHash("sha256");
+            async function* hashed(): AsyncGenerator<Buffer> {
+              for await (const chunk of createReadStream(script.path) as AsyncIterable<Buffer>) {
+                hash.update(chunk);
+                yield chunk;
+              }
+            }
+            const result = await executeStatements(
+              driver,
+              splitStatements(hashed(), { maxStatementLength }),
+              {
+                database: options.neo4j.database,
+                startAfter: resumedAfter,
+                transactionTimeoutMs: timeouts.statementMs,
+                rowsPerTransaction: options.rowsPerTransaction,
+                shouldStop: () => options.stop?.requested === true,
+                onSection: (timing) => {
+                  sections.push(timing);
+                  logger.info(timing, `load section completed: ${timing.section}`);
+                },
+                onCommit: async (index, soFar) => {
+                  logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
+                  lastCommitAt = Date.now();
+                  lastComplete = index;
+                  touchedGraph = true;
+                  await control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
+                    runId,
+                    index,
+                    soFar.nodesCreated,
+                    soFar.relationshipsCreated,
+                    soFar.propertiesSet,
+                  ]);
+                  options.progress?.statementDone(index, script.statements, soFar);
+                },
+              },
+            );
+            if (hash.digest("hex") !== script.sha256) {
+              throw new ScriptFileError(`${script.path} changed while it was being loaded`, {
+                hint: "Whatever writes the file must finish before c360 loads it; reload it once it is complete.",
+              });
+            }
+            return result;
+          });
 
     await finishRun(control, runId as number);
     await control.query(sqlFile("control/queries/finish-script-run.sql"), [scriptId, "completed"]);
@@ -332,11 +391,18 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
     let status: "failed" | "aborted" = "failed";
     if (error instanceof StopRequested) {
       status = "aborted";
-      error = new AbortedError(
-        `load stopped by a signal after statement ${error.lastCompleteStatement}`,
-        options.stop?.exitCode ?? ExitCode.interrupted,
-        { hint: "Continue it with `c360 load --resume <file>`." },
-      );
+      error =
+        options.bulk !== undefined
+          ? new AbortedError(
+              "bulk load stopped by a signal; the graph was not changed",
+              options.stop?.exitCode ?? ExitCode.interrupted,
+              { hint: "Run the bulk load again." },
+            )
+          : new AbortedError(
+              `load stopped by a signal after statement ${error.lastCompleteStatement}`,
+              options.stop?.exitCode ?? ExitCode.interrupted,
+              { hint: "Continue it with `c360 load --resume <file>`." },
+            );
     } else if (error instanceof StatementError || (error instanceof TargetError && touchedGraph)) {
       error = new C360Error(
         `${(error as Error).message}${touchedGraph ? `; statements up to ${lastComplete} are in the graph` : ""}`,

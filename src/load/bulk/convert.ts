@@ -1,0 +1,509 @@
+/**
+ * A generated script as `neo4j-admin database import` input: one CSV file per label (and per set of
+ * columns), one per imported relationship type, plus the statements that must still run online.
+ *
+ * The script stays the reviewed artifact: every node row comes from decoding its node statements
+ * (src/load/batches.ts), and relationships are computed from its relationship statements, recognised
+ * only in the exact form c360 writes (src/load/relationships.ts). The rules that keep the imported
+ * graph the one an online load builds:
+ * - Schema statements run online after the import (constraints then index the imported nodes, and
+ *   a uniqueness constraint fails on a key that MERGE would have merged).
+ * - A direct relationship statement is imported when its join can be computed here: both sides'
+ *   key values are strings, numbers or booleans, and the looked-up side has at most
+ *   `bulkJoinMaxRows` nodes (its keys are held in memory). It produces each (from, to) pair once,
+ *   as the statement does.
+ * - Junction statements, statements whose type another statement also creates, and everything
+ *   from the first statement c360 does not recognise on, run online, in script order. Generated
+ *   relationship statements read only nodes, so they commute with each other; an edited one
+ *   might not, so nothing after it is moved before it.
+ */
+import { once } from "node:events";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { open } from "node:fs/promises";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { RefusedError, ScriptFileError } from "../../errors.js";
+import { parseNodeBatch, type RowTable } from "../batches.js";
+import { parseRelationshipStatement, type RelationshipStatementParts } from "../relationships.js";
+import { splitStatements, type Statement } from "../splitter.js";
+import { sectionOf, type Section } from "../execute.js";
+import { compositeKey, csvValue, headerNameProblem, keyPart, type CsvType } from "./csv.js";
+
+/** Looked-up sides up to this many nodes are joined in c360's memory; larger ones by Neo4j. */
+export const bulkJoinMaxRows = 500_000;
+
+export interface ImportFiles {
+  /** `--nodes=` and `--relationships=` arguments for the importer. */
+  nodeGroups: Array<{ label: string; files: string[] }>;
+  relationshipGroups: Array<{ type: string; files: string[] }>;
+  /** Some string holds a line break: the importer must be told. */
+  multilineFields: boolean;
+}
+
+export interface ConvertedScript extends ImportFiles {
+  /** Schema statements, run online once the import is done. */
+  schema: Statement[];
+  /** Relationship statements (and anything after an unrecognised one) run online after the schema. */
+  online: Statement[];
+  /** Why each of them runs online, for the log. */
+  onlineReasons: string[];
+  nodesPerLabel: Map<string, number>;
+  relationshipsPerType: Map<string, number>;
+  propertiesSet: number;
+  statements: number;
+}
+
+/**
+ * One node file of a label, with its own header: the label's columns when it was opened, each of
+ * one type. A row goes to the file whose types it fits, so a column whose values differ in type
+ * from row to row (Neo4j keeps a type per node, not per label) gets a file per type.
+ */
+interface Segment {
+  columns: number;
+  types: Array<CsvType | undefined>;
+  file: string;
+  out: WriteStream;
+  /** Lines of the current statement, written when it is done. */
+  pending: string;
+}
+
+interface LabelFiles {
+  label: string;
+  columns: Map<string, number>;
+  names: string[];
+  segments: Segment[];
+  rows: number;
+}
+
+/** Whether a row with these types (undefined: NULL) fits the segment. */
+function fits(segment: Segment, types: ReadonlyArray<CsvType | undefined>, columns: number): boolean {
+  if (segment.columns !== columns) return false;
+  for (let i = 0; i < types.length; i++) {
+    const type = types[i];
+    const known = segment.types[i];
+    if (type !== undefined && known !== undefined && known !== type) return false;
+  }
+  return true;
+}
+
+interface DirectJoin {
+  statement: Statement;
+  parts: RelationshipStatementParts;
+  type: string;
+  scanLabel: string;
+  scanProperties: string[];
+  lookupLabel: string;
+  lookupProperties: string[];
+  scanIsFrom: boolean;
+  /** Why it runs online after all; undefined while it can still be imported. */
+  online?: string;
+  lookup: Map<string, number | number[]>;
+  lookupRows: number;
+  scanFile: string;
+  scanOut?: WriteStream;
+}
+
+const schemaStatement =
+  /^(?:CREATE (?:CONSTRAINT|INDEX|RANGE INDEX|TEXT INDEX|POINT INDEX) |CALL db\.awaitIndexes\()/;
+
+function code(text: string): string {
+  return text.replace(/^(?:\s*\/\/[^\n]*\n)*\s*/, "");
+}
+
+function refuse(statement: Statement, why: string): never {
+  throw new RefusedError(
+    `statement ${statement.index} (line ${statement.line}) cannot be bulk-imported: ${why}`,
+    {
+      hint: "Load this script online (without --bulk); a bulk load takes scripts as `c360 generate` writes them.",
+    },
+  );
+}
+
+async function write(out: WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, "drain");
+}
+
+async function close(out: WriteStream): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    out.once("error", reject);
+    out.end(() => resolve());
+  });
+}
+
+/**
+ * The relationship section's statements, read before the node rows so that the rows' join keys can
+ * be kept as they pass. The section starts at c360's `// ---- relationships` marker line; the main
+ * pass checks that it finds the same statements there.
+ */
+async function relationshipStatements(file: string): Promise<Statement[]> {
+  const handle = await open(file, "r");
+  const marker = Buffer.from("\n// ---- relationships");
+  let offset = -1;
+  try {
+    const size = (await handle.stat()).size;
+    const chunk = Buffer.alloc(4 * 1024 * 1024);
+    let position = 0;
+    let carry = Buffer.alloc(0);
+    while (position < size && offset < 0) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      const window = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
+      const found = window.indexOf(marker);
+      if (found >= 0) offset = position - carry.length + found + 1;
+      carry = window.subarray(Math.max(0, window.length - marker.length));
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  if (offset < 0) return [];
+  const found: Statement[] = [];
+  for await (const statement of splitStatements(
+    createReadStream(file, { start: offset }) as AsyncIterable<Buffer>,
+  ))
+    found.push(statement);
+  return found;
+}
+
+/** Plans the joins of the recognised direct statements; the rest is online. */
+function planRelationships(statements: Statement[]): {
+  joins: DirectJoin[];
+  online: Array<{ statement: Statement; why: () => string }>;
+} {
+  const parsed = statements.map((statement) => ({
+    statement,
+    parts: parseRelationshipStatement(statement.text),
+  }));
+  const typeCounts = new Map<string, number>();
+  for (const { parts } of parsed)
+    if (parts !== undefined)
+      typeCounts.set(parts.relationship.type, (typeCounts.get(parts.relationship.type) ?? 0) + 1);
+  const firstUnknown = parsed.findIndex(({ parts }) => parts === undefined);
+  const joins: DirectJoin[] = [];
+  const online: Array<{ statement: Statement; why: () => string }> = [];
+  parsed.forEach(({ statement, parts }, i) => {
+    const unknown = parsed[firstUnknown]?.statement;
+    const why =
+      parts === undefined
+        ? "not in the form c360 writes"
+        : unknown !== undefined && i > firstUnknown
+          ? () => `after statement ${unknown.index}, which is not in the form c360 writes`
+          : parts.relationship.direct === undefined
+            ? "a junction statement"
+            : (typeCounts.get(parts.relationship.type) ?? 0) > 1
+              ? `another statement also creates :${parts.relationship.type}`
+              : undefined;
+    const direct = parts?.relationship.direct;
+    if (why !== undefined || parts === undefined || direct === undefined) {
+      online.push({ statement, why: typeof why === "function" ? why : () => why ?? "" });
+      return;
+    }
+    const scanIsFrom = parts.shape.scanFrom;
+    joins.push({
+      statement,
+      parts,
+      type: parts.relationship.type,
+      scanIsFrom,
+      scanLabel: scanIsFrom ? parts.relationship.fromLabel : parts.relationship.toLabel,
+      scanProperties: direct.map((p) => (scanIsFrom ? p.from : p.to)),
+      lookupLabel: scanIsFrom ? parts.relationship.toLabel : parts.relationship.fromLabel,
+      lookupProperties: direct.map((p) => (scanIsFrom ? p.to : p.from)),
+      lookup: new Map(),
+      lookupRows: 0,
+      scanFile: "",
+    });
+  });
+  return { joins, online };
+}
+
+/** The join key of row `row` of `table` on `properties`: a string, null (joins nothing) or undefined. */
+function rowKey(
+  table: RowTable,
+  row: readonly unknown[],
+  columns: readonly number[],
+): string | null | undefined {
+  if (columns.length === 1) {
+    const column = columns[0] as number;
+    return column < 0 ? null : keyPart(row[column] as never, table.kindOf(column));
+  }
+  const parts: string[] = [];
+  for (const column of columns) {
+    if (column < 0) return null;
+    const part = keyPart(row[column] as never, table.kindOf(column));
+    if (part === null || part === undefined) return part;
+    parts.push(part);
+  }
+  return compositeKey(parts);
+}
+
+export interface ConvertOptions {
+  /** Checked between statements: a stop request ends the conversion. */
+  shouldStop?: () => boolean;
+}
+
+export class ConversionStopped extends Error {}
+
+/**
+ * Converts `file` into import files under `dir`. `bytes` is the script's content as it is read (the
+ * caller hashes it). Refuses, before any file is used, a script that is not c360's generated shape.
+ */
+export async function convertScript(
+  file: string,
+  bytes: AsyncIterable<Buffer>,
+  dir: string,
+  options: ConvertOptions = {},
+): Promise<ConvertedScript> {
+  const relationshipSection = await relationshipStatements(file);
+  const { joins, online } = planRelationships(relationshipSection);
+  const labels = new Map<string, LabelFiles>();
+  const schema: Statement[] = [];
+  let nextId = 0;
+  let propertiesSet = 0;
+  let multilineFields = false;
+  let section: Section = "statements";
+  let relationshipIndex = 0;
+  let statements = 0;
+  let fileCount = 0;
+  const newFile = (name: string) => path.join(dir, `${String(fileCount++).padStart(4, "0")}-${name}.csv`);
+  const opened: WriteStream[] = [];
+  const openStream = (target: string) => {
+    const out = createWriteStream(target);
+    opened.push(out);
+    return out;
+  };
+  for (const join of joins) {
+    join.scanFile = newFile("keys");
+    join.scanOut = openStream(join.scanFile);
+  }
+  const joinsScanning = (label: string) =>
+    joins.filter((j) => j.scanLabel === label && j.online === undefined);
+  const joinsLookingUp = (label: string) =>
+    joins.filter((j) => j.lookupLabel === label && j.online === undefined);
+
+  try {
+    for await (const statement of splitStatements(bytes)) {
+      statements = statement.index;
+      if (options.shouldStop?.() === true) throw new ConversionStopped();
+      section = sectionOf(statement.text) ?? section;
+      if (section === "statements")
+        refuse(statement, "it comes before the script's `// ---- schema` section");
+      if (section === "schema") {
+        if (!schemaStatement.test(code(statement.text)))
+          refuse(
+            statement,
+            "the schema section holds only CREATE CONSTRAINT, CREATE INDEX and db.awaitIndexes",
+          );
+        schema.push(statement);
+        continue;
+      }
+      if (section === "relationships") {
+        const expected = relationshipSection[relationshipIndex++];
+        if (expected === undefined || expected.text !== statement.text)
+          refuse(statement, "the relationship section could not be told apart from the data before it");
+        // Read from the section's start, it was numbered from there: now its place in the script is known.
+        expected.index = statement.index;
+        expected.line = statement.line;
+        continue;
+      }
+      // A node statement.
+      const batch = parseNodeBatch(statement.text);
+      if (batch === undefined) refuse(statement, "it is not a node statement in the form c360 writes");
+      const head = /^MERGE \(n:`((?:[^`]|``)+)` \{(.*)\}\)\n/.exec(batch.tail);
+      if (head === null) refuse(statement, "it is not a node statement in the form c360 writes");
+      const label = (head[1] as string).replaceAll("``", "`");
+      const keyNames = [...(head[2] as string).matchAll(/`((?:[^`]|``)+)`: row\.`(?:[^`]|``)+`/g)].map((m) =>
+        (m[1] as string).replaceAll("``", "`"),
+      );
+      const table = batch.table;
+      const files: LabelFiles = labels.get(label) ?? {
+        label,
+        columns: new Map(),
+        names: [],
+        segments: [],
+        rows: 0,
+      };
+      labels.set(label, files);
+      // The label's columns in the order first seen; a new one starts a new file (and header).
+      const toLabelColumn = table.keys.map((key) => {
+        const known = files.columns.get(key);
+        if (known !== undefined) return known;
+        const problem = headerNameProblem(key);
+        if (problem !== undefined) refuse(statement, `the property name ${JSON.stringify(key)} ${problem}`);
+        const index = files.names.length;
+        files.columns.set(key, index);
+        files.names.push(key);
+        return index;
+      });
+      const columnCount = files.names.length;
+      const segmentFor = (types: ReadonlyArray<CsvType | undefined>): Segment => {
+        let found = files.segments.find((s) => fits(s, types, columnCount));
+        if (found === undefined) {
+          const target = newFile("nodes");
+          found = { columns: columnCount, types: [], file: target, out: openStream(target), pending: "" };
+          files.segments.push(found);
+        }
+        for (let i = 0; i < types.length; i++) if (types[i] !== undefined) found.types[i] = types[i];
+        return found;
+      };
+      const keyColumns = keyNames.map((key) => table.keys.indexOf(key));
+      const scanning = joinsScanning(label).map((join) => ({
+        join,
+        columns: join.scanProperties.map((p) => table.keys.indexOf(p)),
+      }));
+      const lookingUp = joinsLookingUp(label).map((join) => ({
+        join,
+        columns: join.lookupProperties.map((p) => table.keys.indexOf(p)),
+      }));
+      const kinds = table.keys.map((_, i) => table.kindOf(i));
+      const scanLines = scanning.map(() => "");
+      const fields = new Array<string>(columnCount + 1);
+      const types = new Array<CsvType | undefined>(columnCount);
+      let segment: Segment | undefined;
+      for (const row of table.rows) {
+        const id = nextId++;
+        fields.fill("");
+        types.fill(undefined);
+        fields[0] = String(id);
+        for (let i = 0; i < row.length; i++) {
+          const value = row[i];
+          if (value === null || value === undefined) continue;
+          const column = toLabelColumn[i] as number;
+          const converted = csvValue(value, kinds[i]);
+          if (converted === undefined)
+            refuse(
+              statement,
+              `property ${JSON.stringify(table.keys[i])} of :${label} holds a value the importer cannot give back as it is (an empty list, a list of one empty string, a list of temporal values, or a list element holding the character U+001F)`,
+            );
+          types[column] = converted.type;
+          if (!multilineFields && converted.field.startsWith('"') && /[\r\n]/.test(converted.field))
+            multilineFields = true;
+          fields[column + 1] = converted.field;
+          propertiesSet++;
+        }
+        for (const column of keyColumns) {
+          const value = column < 0 ? undefined : row[column];
+          if (value === null || value === undefined)
+            refuse(
+              statement,
+              `a row of :${label} has no value for its key ${keyNames.join(", ")} (MERGE refuses it too)`,
+            );
+        }
+        if (segment === undefined || !fits(segment, types, columnCount)) segment = segmentFor(types);
+        else for (let i = 0; i < columnCount; i++) if (types[i] !== undefined) segment.types[i] = types[i];
+        segment.pending += fields.join(",") + "\n";
+        scanning.forEach(({ join, columns }, j) => {
+          if (join.online !== undefined) return;
+          const key = rowKey(table, row, columns);
+          if (key === undefined)
+            join.online = `a value of ${join.scanProperties.join(", ")} on :${label} is not a string, number or boolean`;
+          else if (key !== null) scanLines[j] += `${id}\t${JSON.stringify(key)}\n`;
+        });
+        for (const { join, columns } of lookingUp) {
+          if (join.online !== undefined) continue;
+          const key = rowKey(table, row, columns);
+          if (key === undefined) {
+            join.online = `a value of ${join.lookupProperties.join(", ")} on :${label} is not a string, number or boolean`;
+            continue;
+          }
+          if (++join.lookupRows > bulkJoinMaxRows) {
+            join.online = `:${label} has more than ${bulkJoinMaxRows} nodes to look up`;
+            join.lookup.clear();
+            continue;
+          }
+          if (key === null) continue;
+          const found = join.lookup.get(key);
+          if (found === undefined) join.lookup.set(key, id);
+          else if (typeof found === "number") join.lookup.set(key, [found, id]);
+          else found.push(id);
+        }
+      }
+      files.rows += table.rows.length;
+      for (const open of files.segments) {
+        if (open.pending === "") continue;
+        await write(open.out, open.pending);
+        open.pending = "";
+      }
+      for (const [j, { join }] of scanning.entries())
+        if (scanLines[j] !== "" && join.scanOut !== undefined)
+          await write(join.scanOut, scanLines[j] as string);
+    }
+    if (relationshipIndex !== relationshipSection.length)
+      throw new ScriptFileError(`${file}: its relationship section did not read the same twice`, {
+        hint: "Whatever writes the file must finish before c360 loads it.",
+      });
+
+    // Headers, now that every column's type is known.
+    const nodeGroups: ImportFiles["nodeGroups"] = [];
+    for (const files of labels.values()) {
+      for (const segment of files.segments) {
+        await close(segment.out);
+        const header = path.join(dir, `${path.basename(segment.file, ".csv")}-header.csv`);
+        // A column NULL in every row of the file can have any type.
+        const names = files.names
+          .slice(0, segment.columns)
+          .map((name, column) => `${name}:${segment.types[column] ?? "string"}`);
+        const headerOut = openStream(header);
+        await write(headerOut, [":ID", ...names].join(",") + "\n");
+        await close(headerOut);
+        nodeGroups.push({ label: files.label, files: [header, segment.file] });
+      }
+    }
+
+    // Relationships: each scanned node's key against the looked-up side's keys.
+    const relationshipGroups: ImportFiles["relationshipGroups"] = [];
+    const relationshipsPerType = new Map<string, number>();
+    for (const join of joins) {
+      if (join.scanOut !== undefined) await close(join.scanOut);
+      if (join.online !== undefined) continue;
+      const target = newFile("relationships");
+      const out = openStream(target);
+      await write(out, ":START_ID,:END_ID\n");
+      let count = 0;
+      let lines = "";
+      for await (const line of createInterface({
+        input: createReadStream(join.scanFile),
+        crlfDelay: Infinity,
+      })) {
+        const tab = line.indexOf("\t");
+        const id = line.slice(0, tab);
+        const found = join.lookup.get(JSON.parse(line.slice(tab + 1)) as string);
+        if (found === undefined) continue;
+        for (const other of typeof found === "number" ? [found] : found) {
+          lines += join.scanIsFrom ? `${id},${other}\n` : `${other},${id}\n`;
+          count++;
+        }
+        if (lines.length > 1 << 20) {
+          await write(out, lines);
+          lines = "";
+        }
+      }
+      await write(out, lines);
+      await close(out);
+      join.lookup.clear();
+      relationshipGroups.push({ type: join.type, files: [target] });
+      relationshipsPerType.set(join.type, count);
+    }
+    const onlineJoins = joins
+      .filter((j) => j.online !== undefined)
+      .map((j) => ({ statement: j.statement, why: () => j.online as string }));
+    const onlineStatements = [...online, ...onlineJoins].sort(
+      (a, b) => a.statement.index - b.statement.index,
+    );
+    const nodesPerLabel = new Map([...labels.values()].map((f) => [f.label, f.rows]));
+    return {
+      nodeGroups,
+      relationshipGroups,
+      multilineFields,
+      schema,
+      online: onlineStatements.map((o) => o.statement),
+      onlineReasons: onlineStatements.map(
+        (o) => `statement ${o.statement.index} (line ${o.statement.line}) runs online: ${o.why()}`,
+      ),
+      nodesPerLabel,
+      relationshipsPerType,
+      propertiesSet,
+      statements,
+    };
+  } finally {
+    for (const out of opened) if (!out.closed) out.destroy();
+  }
+}
