@@ -65,7 +65,20 @@ export class CypherSplitter {
   push(chunk: string): Statement[] {
     const out: Statement[] = [];
     let start = 0; // buffer the chunk in slices, not char by char
+    // Inside strings and names (most of a generated script) only a few characters matter: jump
+    // from one to the next with indexOf, each position found once per chunk.
+    const next = new NextPosition(chunk);
     for (let i = 0; i < chunk.length; i++) {
+      const state = this.state;
+      if (state === "single" || state === "double" || state === "backtick") {
+        const to =
+          state === "backtick"
+            ? next.of(96 /* ` */, i)
+            : Math.min(next.of(state === "single" ? 39 : 34, i), next.of(92 /* \ */, i));
+        for (let line = next.of(10, i); line < to; line = next.of(10, line + 1)) this.line++;
+        if (to >= chunk.length) break;
+        i = to;
+      }
       const c = chunk.charCodeAt(i);
       if (c === 10) this.line++;
       switch (this.state) {
@@ -194,6 +207,25 @@ export class CypherSplitter {
     this.buffer = "";
     this.hasCode = false;
     this.codeLine = 0;
+  }
+}
+
+/** The next position of a character in a chunk, each found by one indexOf however often asked. */
+class NextPosition {
+  // Indexed by the character's code: only the five the splitter jumps to are ever asked for.
+  private readonly found = new Int32Array(128).fill(-1);
+
+  constructor(private readonly text: string) {}
+
+  /** The first position at or after `from` holding `code`, or the text's length. */
+  of(code: number, from: number): number {
+    let at = this.found[code] as number;
+    if (at < from) {
+      at = this.text.indexOf(String.fromCharCode(code), from);
+      if (at < 0) at = this.text.length;
+      this.found[code] = at;
+    }
+    return at;
   }
 }
 
