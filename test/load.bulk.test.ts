@@ -9,7 +9,7 @@ import { generate } from "../src/generate/generate.js";
 import { silentLogger } from "../src/logger.js";
 import { createDriver } from "../src/neo4j/driver.js";
 import { startLocalNeo4j } from "../src/neo4j-local/launcher.js";
-import { emptyDir, runCli, type CliResult } from "./helpers/cli.js";
+import { emptyDir, runCli, startCli, type CliResult } from "./helpers/cli.js";
 import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
 import {
   controlDbEnv,
@@ -181,6 +181,28 @@ describe("c360 load --bulk on the sample universe", () => {
       run.stderr,
       /statement \d+ \(line \d+\) cannot be bulk-imported: it is not a node statement/,
     );
+    assert.equal(existsSync(target), false);
+    assert.deepEqual(stagingLeftovers(target), []);
+  });
+
+  it("stops at SIGTERM with exit 143 and the target unchanged", async () => {
+    const target = path.join(emptyDir(), "store");
+    const running = startCli(["load", script, "--bulk", "--neo4j-home", target, ...bulkFlags], {
+      env,
+      timeoutMs: 300_000,
+    });
+    // Signalled while the importer runs: the stop takes effect when it is done.
+    await new Promise<void>((resolve) => {
+      let seen = "";
+      running.child.stderr?.on("data", (chunk: string) => {
+        seen += chunk;
+        if (seen.includes("importing offline")) resolve();
+      });
+    });
+    running.child.kill("SIGTERM");
+    const result = await running.result;
+    assert.equal(result.code, ExitCode.terminated, result.stderr);
+    assert.match(result.stderr, /bulk load stopped by a signal; the graph was not changed/);
     assert.equal(existsSync(target), false);
     assert.deepEqual(stagingLeftovers(target), []);
   });

@@ -26,6 +26,7 @@ import {
   emptyCounters,
   executeStatements,
   StatementError,
+  StopRequested,
   type LoadCounters,
   type SectionTiming,
 } from "../execute.js";
@@ -252,6 +253,11 @@ export async function bulkLoad(options: BulkLoadOptions): Promise<LoadCounters> 
     stopCheck();
     await swapInto(staging, home, replacing);
     return counters;
+  } catch (error) {
+    // A Ctrl-C on a terminal also reaches the importer and the engine, which then fail: the stop
+    // is what happened, and the target is unchanged either way.
+    if (options.shouldStop?.() === true && !(error instanceof StopRequested)) throw new BulkStopped();
+    throw error;
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

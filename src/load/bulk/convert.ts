@@ -23,11 +23,15 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { RefusedError, ScriptFileError } from "../../errors.js";
+import { collectGarbage } from "../../memory.js";
 import { parseNodeBatch, type RowTable } from "../batches.js";
 import { parseRelationshipStatement, type RelationshipStatementParts } from "../relationships.js";
 import { splitStatements, type Statement } from "../splitter.js";
 import { sectionOf, type Section } from "../execute.js";
 import { compositeKey, csvValue, headerNameProblem, keyPart, type CsvType } from "./csv.js";
+
+/** A full garbage collection after this many node statements (or megabytes of relationship lines). */
+const collectEveryStatements = 20;
 
 /** Looked-up sides up to this many nodes are joined in c360's memory; larger ones by Neo4j. */
 export const bulkJoinMaxRows = 500_000;
@@ -263,6 +267,7 @@ export async function convertScript(
   let relationshipIndex = 0;
   let statements = 0;
   let fileCount = 0;
+  let sinceCollected = 0;
   const newFile = (name: string) => path.join(dir, `${String(fileCount++).padStart(4, "0")}-${name}.csv`);
   const opened: WriteStream[] = [];
   const openStream = (target: string) => {
@@ -417,6 +422,11 @@ export async function convertScript(
         }
       }
       files.rows += table.rows.length;
+      // As in the online load (src/memory.ts): collected while little is live, memory stays flat.
+      if (++sinceCollected >= collectEveryStatements) {
+        sinceCollected = 0;
+        collectGarbage();
+      }
       for (const open of files.segments) {
         if (open.pending === "") continue;
         await write(open.out, open.pending);
@@ -474,6 +484,10 @@ export async function convertScript(
         if (lines.length > 1 << 20) {
           await write(out, lines);
           lines = "";
+          if (++sinceCollected >= collectEveryStatements) {
+            sinceCollected = 0;
+            collectGarbage();
+          }
         }
       }
       await write(out, lines);
