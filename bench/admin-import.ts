@@ -3,7 +3,6 @@
  * with the Neo4j artifacts) of the same data, exported from PostgreSQL as CSV. Timed as export plus
  * import; the importer writes a store that a fresh engine then opens, and the bench checks its counts.
  */
-import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -11,7 +10,8 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type { PostgresTarget } from "../src/config.js";
-import { neo4jJavaArgs } from "../src/neo4j-local/launcher.js";
+import { silentLogger } from "../src/logger.js";
+import { runAdmin } from "../src/neo4j-local/admin.js";
 import { SourceError } from "../src/errors.js";
 import { quoteIdent, withClient } from "../src/postgres/connection.js";
 import { exportedColumns, tables, type TableSpec } from "./baselines.js";
@@ -164,24 +164,22 @@ export async function exportCsv(source: (db: Database) => PostgresTarget, dir: s
 
 /** Runs the bulk importer into `home` (which must hold no running engine). */
 export async function adminImport(home: string, flags: string[], heap: string): Promise<string> {
-  const args = neo4jJavaArgs(heap, "org.neo4j.cli.AdminTool", [
-    "database",
-    "import",
-    "full",
-    ...flags,
-    "--skip-bad-relationships=true",
-    "--overwrite-destination=true",
-    `--report-file=${path.join(home, "import.report")}`,
-    "neo4j",
-  ]);
-  const child = spawn("java", args, {
-    env: { ...process.env, NEO4J_HOME: home },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.setEncoding("utf8").on("data", (c: string) => (output += c));
-  child.stderr.setEncoding("utf8").on("data", (c: string) => (output += c));
-  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  if (code !== 0) throw new Error(`neo4j-admin database import failed (${code}):\n${output.slice(-3000)}`);
-  return output;
+  const run = await runAdmin(
+    home,
+    heap,
+    [
+      "database",
+      "import",
+      "full",
+      ...flags,
+      "--skip-bad-relationships=true",
+      "--overwrite-destination=true",
+      `--report-file=${path.join(home, "import.report")}`,
+      "neo4j",
+    ],
+    silentLogger(),
+  );
+  if (run.code !== 0)
+    throw new Error(`neo4j-admin database import failed (${run.code}):\n${run.output.slice(-3000)}`);
+  return run.output;
 }

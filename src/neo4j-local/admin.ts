@@ -8,12 +8,14 @@ import { TargetError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { ensureLauncherBuilt, neo4jJavaArgs } from "./launcher.js";
 
-interface AdminRun {
+export interface AdminRun {
   code: number | null;
+  /** The end of what it printed (stdout and stderr). */
   output: string;
 }
 
-function runAdmin(home: string, heap: string, args: string[], logger: Logger): Promise<AdminRun> {
+/** Runs `neo4j-admin <args>` with NEO4J_HOME=home. */
+export function runAdmin(home: string, heap: string, args: string[], logger: Logger): Promise<AdminRun> {
   ensureLauncherBuilt(logger);
   const child = spawn("java", neo4jJavaArgs(heap, "org.neo4j.cli.AdminTool", args), {
     env: { ...process.env, NEO4J_HOME: home },
