@@ -256,6 +256,8 @@ export async function convertScript(
   dir: string,
   options: ConvertOptions = {},
 ): Promise<ConvertedScript> {
+  // Whatever ran before (generate, in `c360 run`) leaves garbage: start from what is live.
+  collectGarbage();
   const relationshipSection = await relationshipStatements(file);
   const { joins, online } = planRelationships(relationshipSection);
   const labels = new Map<string, LabelFiles>();
@@ -458,6 +460,7 @@ export async function convertScript(
       }
     }
 
+    collectGarbage();
     // Relationships: each scanned node's key against the looked-up side's keys.
     const relationshipGroups: ImportFiles["relationshipGroups"] = [];
     const relationshipsPerType = new Map<string, number>();
