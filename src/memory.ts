@@ -28,3 +28,17 @@ function collector(): (() => void) | null {
 export function collectGarbage(): void {
   collector()?.();
 }
+
+/**
+ * Collects only once the heap has grown by `allowanceBytes` since the last collection. Where much
+ * stays live (a bulk load's join keys), a full collection costs in proportion to it: collecting on
+ * growth rather than at every batch keeps memory as bounded at a fraction of the cost.
+ */
+export function collectorOnGrowth(allowanceBytes: number): () => void {
+  let baseline = v8.getHeapStatistics().used_heap_size;
+  return () => {
+    if (v8.getHeapStatistics().used_heap_size - baseline < allowanceBytes) return;
+    collectGarbage();
+    baseline = v8.getHeapStatistics().used_heap_size;
+  };
+}

@@ -23,15 +23,15 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { RefusedError, ScriptFileError } from "../../errors.js";
-import { collectGarbage } from "../../memory.js";
+import { collectGarbage, collectorOnGrowth } from "../../memory.js";
 import { parseNodeBatch, type RowTable } from "../batches.js";
 import { parseRelationshipStatement, type RelationshipStatementParts } from "../relationships.js";
 import { splitStatements, type Statement } from "../splitter.js";
 import { sectionOf, type Section } from "../execute.js";
 import { compositeKey, csvValue, headerNameProblem, keyPart, type CsvType } from "./csv.js";
 
-/** A full garbage collection after this many node statements (or megabytes of relationship lines). */
-const collectEveryStatements = 20;
+/** Garbage allowed to pile up before a full collection (src/memory.ts): RSS stays flat. */
+const garbageAllowanceBytes = 32 * 1024 * 1024;
 
 /** Looked-up sides up to this many nodes are joined in c360's memory; larger ones by Neo4j. */
 export const bulkJoinMaxRows = 500_000;
@@ -90,6 +90,20 @@ function fits(segment: Segment, types: ReadonlyArray<CsvType | undefined>, colum
   return true;
 }
 
+interface KeyIndex {
+  label: string;
+  properties: string[];
+  keys: Map<string, number | number[]>;
+  rows: number;
+  /** Why the joins through it run online; undefined while they can be imported. */
+  online?: string;
+}
+
+/** Why a join runs online, or undefined while it can be imported. */
+function onlineReason(join: DirectJoin): string | undefined {
+  return join.online ?? join.lookup.online;
+}
+
 interface DirectJoin {
   statement: Statement;
   parts: RelationshipStatementParts;
@@ -101,8 +115,8 @@ interface DirectJoin {
   scanIsFrom: boolean;
   /** Why it runs online after all; undefined while it can still be imported. */
   online?: string;
-  lookup: Map<string, number | number[]>;
-  lookupRows: number;
+  /** The looked-up side's keys, shared by the joins that look up the same label and properties. */
+  lookup: KeyIndex;
   scanFile: string;
   scanOut?: WriteStream;
 }
@@ -211,8 +225,7 @@ function planRelationships(statements: Statement[]): {
       scanProperties: direct.map((p) => (scanIsFrom ? p.from : p.to)),
       lookupLabel: scanIsFrom ? parts.relationship.toLabel : parts.relationship.fromLabel,
       lookupProperties: direct.map((p) => (scanIsFrom ? p.to : p.from)),
-      lookup: new Map(),
-      lookupRows: 0,
+      lookup: { label: "", properties: [], keys: new Map(), rows: 0 },
       scanFile: "",
     });
   });
@@ -269,7 +282,7 @@ export async function convertScript(
   let relationshipIndex = 0;
   let statements = 0;
   let fileCount = 0;
-  let sinceCollected = 0;
+  const collectOnGrowth = collectorOnGrowth(garbageAllowanceBytes);
   const newFile = (name: string) => path.join(dir, `${String(fileCount++).padStart(4, "0")}-${name}.csv`);
   const opened: WriteStream[] = [];
   const openStream = (target: string) => {
@@ -281,10 +294,23 @@ export async function convertScript(
     join.scanFile = newFile("keys");
     join.scanOut = openStream(join.scanFile);
   }
+  // Joins that look up the same label by the same properties share one index of its keys.
+  const indexes = new Map<string, KeyIndex>();
+  for (const join of joins) {
+    const id = JSON.stringify([join.lookupLabel, join.lookupProperties]);
+    const index = indexes.get(id) ?? {
+      label: join.lookupLabel,
+      properties: join.lookupProperties,
+      keys: new Map(),
+      rows: 0,
+    };
+    indexes.set(id, index);
+    join.lookup = index;
+  }
   const joinsScanning = (label: string) =>
-    joins.filter((j) => j.scanLabel === label && j.online === undefined);
-  const joinsLookingUp = (label: string) =>
-    joins.filter((j) => j.lookupLabel === label && j.online === undefined);
+    joins.filter((j) => j.scanLabel === label && onlineReason(j) === undefined);
+  const indexesOf = (label: string) =>
+    [...indexes.values()].filter((i) => i.label === label && i.online === undefined);
 
   try {
     for await (const statement of splitStatements(bytes)) {
@@ -356,9 +382,9 @@ export async function convertScript(
         join,
         columns: join.scanProperties.map((p) => table.keys.indexOf(p)),
       }));
-      const lookingUp = joinsLookingUp(label).map((join) => ({
-        join,
-        columns: join.lookupProperties.map((p) => table.keys.indexOf(p)),
+      const lookingUp = indexesOf(label).map((index) => ({
+        index,
+        columns: index.properties.map((p) => table.keys.indexOf(p)),
       }));
       const kinds = table.keys.map((_, i) => table.kindOf(i));
       const scanLines = scanning.map(() => "");
@@ -404,31 +430,28 @@ export async function convertScript(
             join.online = `a value of ${join.scanProperties.join(", ")} on :${label} is not a string, number or boolean`;
           else if (key !== null) scanLines[j] += `${id}\t${JSON.stringify(key)}\n`;
         });
-        for (const { join, columns } of lookingUp) {
-          if (join.online !== undefined) continue;
+        for (const { index, columns } of lookingUp) {
+          if (index.online !== undefined) continue;
           const key = rowKey(table, row, columns);
           if (key === undefined) {
-            join.online = `a value of ${join.lookupProperties.join(", ")} on :${label} is not a string, number or boolean`;
+            index.online = `a value of ${index.properties.join(", ")} on :${label} is not a string, number or boolean`;
+            index.keys.clear();
             continue;
           }
-          if (++join.lookupRows > bulkJoinMaxRows) {
-            join.online = `:${label} has more than ${bulkJoinMaxRows} nodes to look up`;
-            join.lookup.clear();
+          if (++index.rows > bulkJoinMaxRows) {
+            index.online = `:${label} has more than ${bulkJoinMaxRows} nodes to look up`;
+            index.keys.clear();
             continue;
           }
           if (key === null) continue;
-          const found = join.lookup.get(key);
-          if (found === undefined) join.lookup.set(key, id);
-          else if (typeof found === "number") join.lookup.set(key, [found, id]);
+          const found = index.keys.get(key);
+          if (found === undefined) index.keys.set(key, id);
+          else if (typeof found === "number") index.keys.set(key, [found, id]);
           else found.push(id);
         }
       }
       files.rows += table.rows.length;
-      // As in the online load (src/memory.ts): collected while little is live, memory stays flat.
-      if (++sinceCollected >= collectEveryStatements) {
-        sinceCollected = 0;
-        collectGarbage();
-      }
+      collectOnGrowth();
       for (const open of files.segments) {
         if (open.pending === "") continue;
         await write(open.out, open.pending);
@@ -466,7 +489,7 @@ export async function convertScript(
     const relationshipsPerType = new Map<string, number>();
     for (const join of joins) {
       if (join.scanOut !== undefined) await close(join.scanOut);
-      if (join.online !== undefined) continue;
+      if (onlineReason(join) !== undefined) continue;
       const target = newFile("relationships");
       const out = openStream(target);
       await write(out, ":START_ID,:END_ID\n");
@@ -478,7 +501,7 @@ export async function convertScript(
       })) {
         const tab = line.indexOf("\t");
         const id = line.slice(0, tab);
-        const found = join.lookup.get(JSON.parse(line.slice(tab + 1)) as string);
+        const found = join.lookup.keys.get(JSON.parse(line.slice(tab + 1)) as string);
         if (found === undefined) continue;
         for (const other of typeof found === "number" ? [found] : found) {
           lines += join.scanIsFrom ? `${id},${other}\n` : `${other},${id}\n`;
@@ -487,21 +510,19 @@ export async function convertScript(
         if (lines.length > 1 << 20) {
           await write(out, lines);
           lines = "";
-          if (++sinceCollected >= collectEveryStatements) {
-            sinceCollected = 0;
-            collectGarbage();
-          }
+          collectOnGrowth();
         }
       }
       await write(out, lines);
       await close(out);
-      join.lookup.clear();
       relationshipGroups.push({ type: join.type, files: [target] });
       relationshipsPerType.set(join.type, count);
     }
-    const onlineJoins = joins
-      .filter((j) => j.online !== undefined)
-      .map((j) => ({ statement: j.statement, why: () => j.online as string }));
+    for (const index of indexes.values()) index.keys.clear();
+    const onlineJoins = joins.flatMap((j) => {
+      const why = onlineReason(j);
+      return why === undefined ? [] : [{ statement: j.statement, why: () => why }];
+    });
     const onlineStatements = [...online, ...onlineJoins].sort(
       (a, b) => a.statement.index - b.statement.index,
     );
