@@ -89,6 +89,18 @@ describe("join keys", () => {
 });
 
 describe("recognising c360's relationship statements", () => {
+  const tagged: Parameters<typeof relationshipPlan> = [
+    "TAGGED",
+    "Ticket",
+    "Tag",
+    {
+      junction: {
+        label: "Link",
+        toFrom: [{ junction: "ticket_id", from: "ticket_id" }],
+        toTo: [{ junction: "tag_id", to: "tag_id" }],
+      },
+    },
+  ];
   const shapes: Array<[string, Parameters<typeof relationshipPlan>, RelationshipShape]> = [
     [
       "direct, to side hash-joined",
@@ -115,38 +127,8 @@ describe("recognising c360's relationship statements", () => {
       ],
       { scanFrom: true, hashJoined: new Set(["to"]) },
     ],
-    [
-      "junction, both ends hash-joined",
-      [
-        "TAGGED",
-        "Ticket",
-        "Tag",
-        {
-          junction: {
-            label: "Link",
-            toFrom: [{ junction: "ticket_id", from: "ticket_id" }],
-            toTo: [{ junction: "tag_id", to: "tag_id" }],
-          },
-        },
-      ],
-      { scanFrom: true, hashJoined: new Set(["from", "to"]) },
-    ],
-    [
-      "junction, one end by index",
-      [
-        "TAGGED",
-        "Ticket",
-        "Tag",
-        {
-          junction: {
-            label: "Link",
-            toFrom: [{ junction: "ticket_id", from: "ticket_id" }],
-            toTo: [{ junction: "tag_id", to: "tag_id" }],
-          },
-        },
-      ],
-      { scanFrom: true, hashJoined: new Set(["from"]) },
-    ],
+    ["junction, both ends hash-joined", tagged, { scanFrom: true, hashJoined: new Set(["from", "to"]) }],
+    ["junction, one end by index", tagged, { scanFrom: true, hashJoined: new Set(["from"]) }],
   ];
 
   for (const [name, args, shape] of shapes) {
