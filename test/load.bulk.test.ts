@@ -4,7 +4,9 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Driver } from "neo4j-driver";
 import { initControlDb } from "../src/commands/init.js";
-import { ExitCode } from "../src/errors.js";
+import { createHash } from "node:crypto";
+import { ExitCode, ScriptFileError } from "../src/errors.js";
+import { loadScript } from "../src/load/load.js";
 import { generate } from "../src/generate/generate.js";
 import { silentLogger } from "../src/logger.js";
 import { createDriver } from "../src/neo4j/driver.js";
@@ -183,6 +185,39 @@ describe("c360 load --bulk on the sample universe", () => {
     );
     assert.equal(existsSync(target), false);
     assert.deepEqual(stagingLeftovers(target), []);
+  });
+
+  it("refuses a script whose content is not what was registered, before the target is touched", async () => {
+    // `c360 run` hands the load generate's hash; the bulk conversion hashes what it reads.
+    const original = readFileSync(script);
+    const changed = path.join(emptyDir(), "changed_underneath.cypher");
+    // A statement that would change the graph, if the check came after the store was moved in.
+    writeFileSync(changed, Buffer.concat([original, Buffer.from("CREATE (:Intruder);\n")]));
+    const failure = await loadScript({
+      controlDb: universe.controlDb,
+      neo4j: testNeo4j(),
+      file: changed,
+      written: {
+        path: changed,
+        name: path.basename(changed),
+        sizeBytes: original.length,
+        sha256: createHash("sha256").update(original).digest("hex"),
+        statementCount: 1,
+      },
+      bulk: { home, heap: "512m", pageCache: "128m" },
+      clear: true,
+      logger: silentLogger(),
+    }).then(
+      () => assert.fail("the load must fail"),
+      (error: unknown) => error,
+    );
+    assert.ok(failure instanceof ScriptFileError, String(failure));
+    assert.match(failure.message, /changed while it was being loaded/);
+    assert.equal(failure.exitCode, ExitCode.badScript);
+    await withStore(home, async (store) =>
+      assert.equal((await describeGraph(store)).snapshot, online.snapshot),
+    );
+    assert.deepEqual(stagingLeftovers(home), []);
   });
 
   it("stops at SIGTERM with exit 143 and the target unchanged", async () => {

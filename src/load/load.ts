@@ -134,6 +134,30 @@ export async function scanScript(file: string): Promise<ScannedScript> {
   return { path: resolved, sha256: hash.digest("hex"), sizeBytes: size, statements };
 }
 
+/**
+ * Reads the script again as it is used, hashing it: `verify` (once every byte is read) refuses
+ * content that changed since it was scanned or registered.
+ */
+function rereadScript(script: ScannedScript): { chunks: AsyncIterable<Buffer>; verify: () => void } {
+  const hash = createHash("sha256");
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(script.path) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  return {
+    chunks: chunks(),
+    verify() {
+      if (hash.digest("hex") !== script.sha256) {
+        throw new ScriptFileError(`${script.path} changed while it was being loaded`, {
+          hint: "Whatever writes the file must finish before c360 loads it; load it again once it is complete.",
+        });
+      }
+    },
+  };
+}
+
 /** Finds or registers the script; refuses one modified since registration unless allowed. */
 async function registerOrVerify(
   control: PgClient,
@@ -273,18 +297,13 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
     /** A bulk load: offline, all or nothing, its sections logged like an online load's. */
     const bulk = async (target: BulkTarget): Promise<LoadCounters> => {
       if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
-      const hash = createHash("sha256");
-      async function* hashed(): AsyncGenerator<Buffer> {
-        for await (const chunk of createReadStream(script.path) as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          yield chunk;
-        }
-      }
+      const reread = rereadScript(script);
       let result: LoadCounters;
       try {
         result = await bulkLoad({
           file: script.path,
-          bytes: hashed(),
+          bytes: reread.chunks,
+          verifyScript: reread.verify,
           target,
           replace: options.clear === true,
           logger,
@@ -297,11 +316,6 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       } catch (error) {
         if (error instanceof BulkStopped) throw new StopRequested(0, emptyCounters());
         throw error;
-      }
-      if (hash.digest("hex") !== script.sha256) {
-        throw new ScriptFileError(`${script.path} changed while it was being loaded`, {
-          hint: "Whatever writes the file must finish before c360 loads it; load it again once it is complete.",
-        });
       }
       lastComplete = script.statements;
       await control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
@@ -330,16 +344,10 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
               });
             }
             // The file is hashed again as it executes: content that changes under a running load is caught.
-            const hash = createHash("sha256");
-            async function* hashed(): AsyncGenerator<Buffer> {
-              for await (const chunk of createReadStream(script.path) as AsyncIterable<Buffer>) {
-                hash.update(chunk);
-                yield chunk;
-              }
-            }
+            const reread = rereadScript(script);
             const result = await executeStatements(
               driver,
-              splitStatements(hashed(), { maxStatementLength }),
+              splitStatements(reread.chunks, { maxStatementLength }),
               {
                 database: options.neo4j.database,
                 startAfter: resumedAfter,
@@ -366,11 +374,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
                 },
               },
             );
-            if (hash.digest("hex") !== script.sha256) {
-              throw new ScriptFileError(`${script.path} changed while it was being loaded`, {
-                hint: "Whatever writes the file must finish before c360 loads it; reload it once it is complete.",
-              });
-            }
+            reread.verify();
             return result;
           });
 

@@ -44,6 +44,8 @@ export interface BulkTarget {
 export interface BulkLoadOptions {
   file: string;
   bytes: AsyncIterable<Buffer>;
+  /** Called once `bytes` are all read, before anything is imported: throws if they are not the script's. */
+  verifyScript: () => void;
   target: BulkTarget;
   /** The target may hold a graph, which is replaced (`--clear`). */
   replace: boolean;
@@ -174,6 +176,7 @@ export async function bulkLoad(options: BulkLoadOptions): Promise<LoadCounters> 
       if (error instanceof ConversionStopped) throw new BulkStopped();
       throw error;
     }
+    options.verifyScript();
     for (const name of [...converted.nodesPerLabel.keys(), ...converted.relationshipsPerType.keys()]) {
       if (!isPlainIdentifier(name))
         throw new RefusedError(`the label or type ${JSON.stringify(name)} cannot be named in an import`, {
@@ -182,23 +185,19 @@ export async function bulkLoad(options: BulkLoadOptions): Promise<LoadCounters> 
     }
     for (const reason of converted.onlineReasons) logger.info(reason);
     stopCheck();
+    const counters = emptyCounters();
+    counters.nodesCreated = [...converted.nodesPerLabel.values()].reduce((a, b) => a + b, 0);
+    counters.relationshipsCreated = [...converted.relationshipsPerType.values()].reduce((a, b) => a + b, 0);
+    counters.propertiesSet = converted.propertiesSet;
+    counters.statements = converted.statements - converted.schema.length - converted.online.length;
     logger.info(
-      {
-        nodes: [...converted.nodesPerLabel.values()].reduce((a, b) => a + b, 0),
-        relationships: [...converted.relationshipsPerType.values()].reduce((a, b) => a + b, 0),
-      },
+      { nodes: counters.nodesCreated, relationships: counters.relationshipsCreated },
       "importing offline (neo4j-admin database import)",
     );
     await timed("import", 0, () =>
       importDatabase(staging, { ...converted, arrayDelimiter }, target.heap, logger),
     );
     stopCheck();
-
-    const counters = emptyCounters();
-    counters.nodesCreated = [...converted.nodesPerLabel.values()].reduce((a, b) => a + b, 0);
-    counters.relationshipsCreated = [...converted.relationshipsPerType.values()].reduce((a, b) => a + b, 0);
-    counters.propertiesSet = converted.propertiesSet;
-    counters.statements = converted.statements - converted.schema.length - converted.online.length;
 
     // The CSV files are read: remove them while the engine starts.
     const removeCsv = rm(csvDir, { recursive: true, force: true });
