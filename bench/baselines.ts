@@ -8,7 +8,7 @@
 import neo4j, { type Driver } from "neo4j-driver";
 import pg from "pg";
 import type { PostgresTarget } from "../src/config.js";
-import { encodeValue } from "../src/cypher/encode.js";
+import { encodeValue } from "../src/script/literals.js";
 
 export interface TableSpec {
   database: "profiles_db" | "streaming_db" | "support_db";

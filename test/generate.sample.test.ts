@@ -5,7 +5,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generate, type GenerateResult } from "../src/generate/generate.js";
 import type { TablePlan } from "../src/metadata/plan.js";
-import { relationshipShapes, relationshipStatement } from "../src/cypher/statements.js";
+import { relationshipShapes, relationshipStatement } from "../src/script/relationships.js";
 import { projectRoot } from "../src/version.js";
 import { emptyDir } from "./helpers/cli.js";
 import { silentLogger } from "../src/logger.js";

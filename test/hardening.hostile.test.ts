@@ -3,7 +3,7 @@ import { createReadStream, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { initControlDb } from "../src/commands/init.js";
 import { generate, type GenerateResult } from "../src/generate/generate.js";
-import { splitStatements } from "../src/load/splitter.js";
+import { splitStatements } from "../src/script/lexer.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";

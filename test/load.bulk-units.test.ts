@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import neo4j from "neo4j-driver";
-import { relationshipStatement, type RelationshipShape } from "../src/cypher/statements.js";
+import {
+  parseRelationshipStatement,
+  relationshipStatement,
+  type RelationshipShape,
+} from "../src/script/relationships.js";
+import { statementOf } from "./helpers/statements.js";
 import {
   arrayDelimiter,
   compositeKey,
@@ -10,7 +15,6 @@ import {
   keyPart,
   quoteField,
 } from "../src/load/bulk/csv.js";
-import { parseRelationshipStatement } from "../src/load/relationships.js";
 import { relationshipPlan } from "./helpers/relationships.js";
 
 describe("import fields", () => {
@@ -134,7 +138,7 @@ describe("recognising c360's relationship statements", () => {
   for (const [name, args, shape] of shapes) {
     it(`gives back the plan and shape it was written from: ${name}`, () => {
       const plan = relationshipPlan(...args);
-      const parts = parseRelationshipStatement(relationshipStatement(plan, shape));
+      const parts = parseRelationshipStatement(statementOf(relationshipStatement(plan, shape)));
       assert.ok(parts !== undefined);
       assert.deepEqual(parts.shape, shape);
       assert.equal(parts.relationship.type, plan.type);
@@ -150,7 +154,7 @@ describe("recognising c360's relationship statements", () => {
       scanFrom: false,
       hashJoined: new Set(["from"]),
     });
-    assert.ok(parseRelationshipStatement(text) !== undefined);
+    assert.ok(parseRelationshipStatement(statementOf(text)) !== undefined);
     for (const edited of [
       text.replace("IS NOT NULL", "IS NOT NULL AND to.`x` > 1"),
       text.replace("MERGE", "CREATE"),
@@ -159,7 +163,7 @@ describe("recognising c360's relationship statements", () => {
       text.replace("WITH from, to", "WITH from, to, 1 AS x"),
       "MATCH (n) DETACH DELETE n",
     ]) {
-      assert.equal(parseRelationshipStatement(edited), undefined, edited);
+      assert.equal(parseRelationshipStatement(statementOf(edited)), undefined, edited);
     }
   });
 });

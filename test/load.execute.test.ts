@@ -6,15 +6,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Driver } from "neo4j-driver";
-import {
-  executeStatements,
-  sectionOf,
-  StatementError,
-  StopRequested,
-  type SectionTiming,
-} from "../src/load/execute.js";
-import { parseNodeBatch } from "../src/load/batches.js";
-import type { Statement } from "../src/load/splitter.js";
+import { executeStatements, StatementError, StopRequested, type SectionTiming } from "../src/load/execute.js";
+import { sectionOf } from "../src/script/format.js";
+import type { Statement } from "../src/script/lexer.js";
+import { parseNodeBatch } from "../src/script/node-batches.js";
+import { statementOf } from "./helpers/statements.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
 
 const rowsPerStatement = 5;
@@ -38,7 +34,7 @@ function script(bad?: number): Statement[] {
   texts.push(
     `// ---- relationships ----\nMATCH (a:W {k: 0}), (b:W {k: ${nodeStatements * rowsPerStatement - 1}}) MERGE (a)-[:LAST]->(b)`,
   );
-  return texts.map((text, i) => ({ index: i + 1, line: i + 1, text }));
+  return texts.map((text, i) => ({ ...statementOf(text), index: i + 1, line: i + 1 }));
 }
 
 /** Which node statements (1-based script indexes) have all their nodes in the graph. */
@@ -155,9 +151,9 @@ describe("executeStatements: concurrent node batches against the real Neo4j", ()
       "{`k`: 9007199254740993, `a`: 9223372036854775807, `t`: localdatetime('2025-01-03T04:05:06.123456789'), `x`: true}",
     ];
     const statements: Statement[] = rows.map((row, i) => ({
+      ...statementOf(`UNWIND [\n${row}\n] AS row\nMERGE (n:\`W\` {\`k\`: row.\`k\`})\nSET n = row`),
       index: i + 1,
       line: i + 1,
-      text: `UNWIND [\n${row}\n] AS row\nMERGE (n:\`W\` {\`k\`: row.\`k\`})\nSET n = row`,
     }));
     const snapshot = async () => {
       const result = await driver.executeQuery(
@@ -178,11 +174,13 @@ describe("executeStatements: concurrent node batches against the real Neo4j", ()
   it("reports Neo4j's own error when an auto-commit IN TRANSACTIONS statement fails", async () => {
     await cleanGraph(driver);
     const statements: Statement[] = [
-      { index: 1, line: 1, text: "CREATE (:W {k: 1})" },
+      { ...statementOf("CREATE (:W {k: 1})"), index: 1, line: 1 },
       {
+        ...statementOf(
+          "UNWIND [1, 0] AS x\nCALL { WITH x CREATE (:W {k: 10 / x}) } IN TRANSACTIONS OF 1 ROWS",
+        ),
         index: 2,
         line: 3,
-        text: "UNWIND [1, 0] AS x\nCALL { WITH x CREATE (:W {k: 10 / x}) } IN TRANSACTIONS OF 1 ROWS",
       },
     ];
     const failure = await executeStatements(driver, statements, { database: "neo4j" }).then(
@@ -202,7 +200,7 @@ describe("executeStatements: concurrent node batches against the real Neo4j", ()
 
 describe("parseNodeBatch", () => {
   const statement = (...rows: string[]) =>
-    `UNWIND [\n${rows.join(",\n")}\n] AS row\nMERGE (n:\`W\` {\`k\`: row.\`k\`})\nSET n = row`;
+    statementOf(`UNWIND [\n${rows.join(",\n")}\n] AS row\nMERGE (n:\`W\` {\`k\`: row.\`k\`})\nSET n = row`);
 
   it("decodes rows whatever the order of their keys, each value under its own key", () => {
     const batch = parseNodeBatch(
@@ -229,11 +227,17 @@ describe("parseNodeBatch", () => {
 
 describe("sectionOf", () => {
   it("reads generate's section markers from a statement's leading comments only", () => {
-    assert.equal(sectionOf("// ---- schema ----\nCREATE INDEX x FOR (n:A) ON (n.b)"), "schema");
-    assert.equal(sectionOf("\n// ---- nodes :A from db.a ----\nUNWIND [] AS row RETURN row"), "nodes");
-    assert.equal(sectionOf("// header\n//\n// ---- relationships ----\nMATCH (n) RETURN n"), "relationships");
-    assert.equal(sectionOf("MATCH (n) RETURN '// ---- schema ----'"), undefined);
-    assert.equal(sectionOf("RETURN 1\n// ---- schema ----"), undefined);
-    assert.equal(sectionOf("// ---- schemas ----\nRETURN 1"), undefined);
+    assert.equal(sectionOf(statementOf("// ---- schema ----\nCREATE INDEX x FOR (n:A) ON (n.b)")), "schema");
+    assert.equal(
+      sectionOf(statementOf("\n// ---- nodes :A from db.a ----\nUNWIND [] AS row RETURN row")),
+      "nodes",
+    );
+    assert.equal(
+      sectionOf(statementOf("// header\n//\n// ---- relationships ----\nMATCH (n) RETURN n")),
+      "relationships",
+    );
+    assert.equal(sectionOf(statementOf("MATCH (n) RETURN '// ---- schema ----'")), undefined);
+    assert.equal(sectionOf(statementOf("RETURN 1\n// ---- schema ----")), undefined);
+    assert.equal(sectionOf(statementOf("// ---- schemas ----\nRETURN 1")), undefined);
   });
 });

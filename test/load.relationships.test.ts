@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { int, type Driver } from "neo4j-driver";
-import { relationshipStatement, type RelationshipShape } from "../src/cypher/statements.js";
+import { codeOf } from "../src/script/lexer.js";
+import { firstLoadForm, relationshipStatement, type RelationshipShape } from "../src/script/relationships.js";
 import { executeStatements } from "../src/load/execute.js";
-import { firstLoadForm } from "../src/load/relationships.js";
+import { statementOf } from "./helpers/statements.js";
 import { cleanGraph, testDriver } from "./helpers/neo4j.js";
 import { relationshipPlan, runAutoCommit } from "./helpers/relationships.js";
 
@@ -38,10 +39,13 @@ describe("firstLoadForm", () => {
     it(`recognises generate's direct statement (${name})`, () => {
       for (const plan of [owns, oddType]) {
         const text = relationshipStatement(plan, shape);
-        const form = firstLoadForm(text);
+        const form = firstLoadForm(statementOf(text));
         assert.ok(form !== undefined, text);
         assert.equal(form.type, plan === owns ? "`OWNS`" : "`IS ``ODD```");
-        assert.equal(form.createText, text.replace("  MERGE (from)-[", "  CREATE (from)-["));
+        assert.equal(
+          form.createText,
+          codeOf(statementOf(text)).replace("  MERGE (from)-[", "  CREATE (from)-["),
+        );
       }
     });
   }
@@ -61,14 +65,14 @@ describe("firstLoadForm", () => {
       text.replace("WHERE from.`owner_id` = to.`owner_ref`", "WHERE from.`owner_id` <> to.`owner_ref`"),
       `${text}\nRETURN 1`,
     ];
-    for (const edited of edits) assert.equal(firstLoadForm(edited), undefined, edited);
+    for (const edited of edits) assert.equal(firstLoadForm(statementOf(edited)), undefined, edited);
   });
 });
 
 describe("executeStatements: relationship types loaded for the first time", () => {
   let driver: Driver;
 
-  const statement = (text: string) => [{ index: 1, line: 1, text }];
+  const statement = (text: string) => [statementOf(text)];
   const pairsMoreThanOnce = async (type: string) => {
     const result = await driver.executeQuery(
       `MATCH (o:Owner)-[r:${type}]->(p:Pet) WITH o, p, count(r) AS n WHERE n > 1 RETURN count(*) AS pairs`,
@@ -114,7 +118,7 @@ describe("executeStatements: relationship types loaded for the first time", () =
 
   it("would duplicate pairs if it CREATEd over an existing type (what the check prevents)", async () => {
     const text = relationshipStatement(owns, shapes[0]?.[1] as RelationshipShape);
-    const form = firstLoadForm(text);
+    const form = firstLoadForm(statementOf(text));
     assert.ok(form !== undefined);
     await runAutoCommit(driver, form.createText);
     assert.equal(await pairsMoreThanOnce("OWNS"), pets);

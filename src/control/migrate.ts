@@ -111,3 +111,25 @@ async function tableExists(client: PgClient, table: string): Promise<boolean> {
   const result = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [`"${table}"`]);
   return (result.rows[0] as { present: boolean } | undefined)?.present === true;
 }
+
+/** Refuses to work on a control schema that `c360 init` has not brought up to date. */
+export async function assertSchemaCurrent(client: PgClient): Promise<void> {
+  const expected = loadMigrations().at(-1)?.version ?? 0;
+  let version = -1;
+  try {
+    const result = await client.query<{ version: number }>(
+      sqlFile("control/queries/select-schema-version.sql"),
+    );
+    version = result.rows[0]?.version ?? 0;
+  } catch {
+    version = -1;
+  }
+  if (version < expected) {
+    throw new ControlDbError(
+      version < 0
+        ? "the control database has no c360 schema history"
+        : `the control schema is at version ${version}, c360 needs ${expected}`,
+      { hint: "Run `c360 init` to create or upgrade it (existing rows are kept)." },
+    );
+  }
+}

@@ -8,7 +8,7 @@ import type { PgClient } from "../postgres/connection.js";
 import { quoteIdent } from "../postgres/connection.js";
 import type { TablePlan } from "../metadata/plan.js";
 
-/** Every value as PostgreSQL's text: src/cypher/encode.ts decides what it becomes. */
+/** Every value as PostgreSQL's text: src/script/literals.ts decides what it becomes. */
 const rawText = { getTypeParser: () => (value: string) => value };
 
 export type RawRow = Array<string | null>;

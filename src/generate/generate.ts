@@ -4,15 +4,16 @@
  * database. Nothing is registered, and no complete-looking file is left, unless every table made it.
  */
 import type { PostgresTarget, Timeouts } from "../config.js";
-import { commentText, encodeValue, quoteName } from "../cypher/encode.js";
+import { headerComment, sectionMarker } from "../script/format.js";
+import { maxScriptStatementLength } from "../script/lexer.js";
+import { encodeValue } from "../script/literals.js";
+import { nodeBatchStatement, rowKeys, rowLiteral } from "../script/node-batches.js";
 import {
-  headerComment,
-  nodeBatchStatement,
-  type RelationshipShape,
   relationshipShapes,
   relationshipStatement,
-  schemaStatements,
-} from "../cypher/statements.js";
+  type RelationshipShape,
+} from "../script/relationships.js";
+import { schemaStatements } from "../script/schema.js";
 import {
   AbortedError,
   C360Error,
@@ -27,7 +28,7 @@ import type { Logger } from "../logger.js";
 import { readSourceCatalogs } from "../metadata/catalog.js";
 import { buildPlan, type ExportPlan, type PlannedSource, type TablePlan } from "../metadata/plan.js";
 import { readControlMetadata } from "../metadata/read.js";
-import { loadMigrations } from "../control/migrate.js";
+import { assertSchemaCurrent } from "../control/migrate.js";
 import { finishRun, recordRunFailure } from "../control/run-log.js";
 import {
   connect,
@@ -36,7 +37,6 @@ import {
   withClient,
   type PgClient,
 } from "../postgres/connection.js";
-import { maxScriptStatementLength } from "../load/splitter.js";
 import { ScriptWriter, type WrittenScript } from "../script/writer.js";
 import { collectGarbage } from "../memory.js";
 import { sqlFile } from "../sql-files.js";
@@ -92,28 +92,6 @@ function sourceFailure(sourceName: string, doing: string): (error: unknown) => n
   };
 }
 
-/** Refuses to work on a control schema that `c360 init` has not brought up to date. */
-export async function assertSchemaCurrent(client: PgClient): Promise<void> {
-  const expected = loadMigrations().at(-1)?.version ?? 0;
-  let version = -1;
-  try {
-    const result = await client.query<{ version: number }>(
-      sqlFile("control/queries/select-schema-version.sql"),
-    );
-    version = result.rows[0]?.version ?? 0;
-  } catch {
-    version = -1;
-  }
-  if (version < expected) {
-    throw new ControlDbError(
-      version < 0
-        ? "the control database has no c360 schema history"
-        : `the control schema is at version ${version}, c360 needs ${expected}`,
-      { hint: "Run `c360 init` to create or upgrade it (existing rows are kept)." },
-    );
-  }
-}
-
 /** Reads and validates the metadata; throws a MetadataError listing every problem. */
 export async function planExport(
   client: PgClient,
@@ -141,16 +119,15 @@ export async function planExport(
 }
 
 /** One row's map literal, e.g. {`id`: 1, `name`: 'x'}; NULL columns are left out (absent property). */
-function rowLiteral(table: TablePlan, keys: readonly string[], row: RawRow): string {
-  const parts: string[] = [];
+function encodeRow(table: TablePlan, keys: readonly string[], row: RawRow): string {
+  const entries: string[] = [];
   for (let i = 0; i < keys.length; i++) {
     const value = row[i];
-    if (value === null || value === undefined) continue;
     const column = table.columns[i];
-    if (column === undefined) continue;
-    parts.push(keys[i] + encodeValue(column.kind, value));
+    if (value === null || value === undefined || column === undefined) continue;
+    entries.push((keys[i] as string) + encodeValue(column.kind, value));
   }
-  return `{${parts.join(", ")}}`;
+  return rowLiteral(entries);
 }
 
 /** Statement text written between full garbage collections (see src/memory.ts). */
@@ -224,7 +201,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const generatedAt = new Date();
     writer = await ScriptWriter.create(options.outputDir, generatedAt);
     await writer.write(headerComment(plan, { toolVersion, runId, generatedAt, rowCounts }));
-    await writer.write("// ---- schema ----\n");
+    await writer.write(sectionMarker("schema").slice(1));
     const shapes = relationshipShapes(plan, rowCounts);
     for (const statement of schemaStatements(plan, shapes)) await writer.statement(statement);
 
@@ -238,10 +215,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       await options.progress?.tableStarted(table, total);
       let count = 0;
       try {
-        await writer.write(
-          `\n// ---- nodes :${table.label} from ${commentText(table.source.sourceName)}.${commentText(table.table)} ----\n`,
-        );
-        const keys = table.columns.map((column) => `${quoteName(column.name)}: `);
+        await writer.write(sectionMarker("nodes", table));
+        const keys = rowKeys(table.columns.map((column) => column.name));
         const keyIndexes = table.keyColumns.map((key) => table.columns.findIndex((c) => c.name === key));
         let batch: string[] = [];
         let batchLength = 0;
@@ -256,12 +231,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
                 );
               }
             }
-            const literal = rowLiteral(table, keys, row);
+            const literal = encodeRow(table, keys, row);
             batch.push(literal);
             batchLength += literal.length + 2;
             // Wide rows (json, bytea, long text) flush early, far below what load accepts.
             if (batch.length >= batchSize || batchLength >= statementFlushLength) {
-              await writer.statement(nodeBatchStatement(table, batch));
+              await writer.statement(nodeBatchStatement(table.label, table.keyColumns, batch));
               charsSinceCollection += batchLength;
               batch = [];
               batchLength = 0;
@@ -284,7 +259,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
             await control.query(sqlFile("control/queries/progress-table-log.sql"), [tableLogId, count]);
           }
         }
-        if (batch.length > 0) await writer.statement(nodeBatchStatement(table, batch));
+        if (batch.length > 0)
+          await writer.statement(nodeBatchStatement(table.label, table.keyColumns, batch));
       } catch (error) {
         const message = messageOf(error);
         const status = error instanceof AbortedError ? "aborted" : "failed";
@@ -309,7 +285,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       rowsExtracted += count;
     }
 
-    await writer.write("\n// ---- relationships ----\n");
+    await writer.write(sectionMarker("relationships"));
     for (const relationship of plan.relationships)
       await writer.statement(
         relationshipStatement(relationship, shapes.get(relationship) as RelationshipShape),

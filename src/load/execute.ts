@@ -2,12 +2,12 @@
  * Executes a script's statements against Neo4j in order, consuming every result so that an
  * error is reported against the statement that caused it.
  *
- * - c360's node statements are sent as parameterized `UNWIND $rows` batches (src/load/batches.ts),
+ * - c360's node statements are sent as parameterized `UNWIND $rows` batches (src/script/node-batches.ts),
  *   consecutive statements for the same label sharing one transaction of up to
  *   `rowsPerTransaction` rows, through `executeWrite`, which retries transient errors itself.
  * - Statements that need an implicit transaction (`CALL { } IN TRANSACTIONS`) run in
  *   auto-commit; they are idempotent (MERGE), so a transient error is retried here. c360's direct
- *   relationship statements CREATE while their type is absent (src/load/relationships.ts).
+ *   relationship statements CREATE while their type is absent (src/script/relationships.ts).
  * - Everything else runs as written, in a managed (retried) transaction.
  *
  * After each commit, `onCommit` learns the index of the last statement that is now complete: the
@@ -17,9 +17,10 @@ import neo4j, { type Driver, type Session } from "neo4j-driver";
 import type { ResultSummary } from "neo4j-driver";
 import { TargetError, messageOf } from "../errors.js";
 import { collectGarbage } from "../memory.js";
-import { parseNodeBatch, type RowTable } from "./batches.js";
-import { firstLoadForm, relationshipCountQuery, type FirstLoadForm } from "./relationships.js";
-import type { Statement } from "./splitter.js";
+import { sectionOf, type Section } from "../script/format.js";
+import { codeOf, isAutoCommit, type Statement } from "../script/lexer.js";
+import { nodeBatchQuery, parseNodeBatch, type RowTable } from "../script/node-batches.js";
+import { firstLoadForm, type FirstLoadForm } from "../script/relationships.js";
 
 export interface LoadCounters {
   statements: number;
@@ -41,8 +42,11 @@ export function emptyCounters(): LoadCounters {
   };
 }
 
-export function firstLine(text: string): string {
-  const line = text.split("\n").find((l) => l.trim() !== "" && !l.trim().startsWith("//")) ?? "";
+/** The first line of a statement's code, shortened, to name it in a message. */
+export function firstLine(statement: Pick<Statement, "text" | "codeStart">): string {
+  const code = codeOf(statement);
+  const end = code.search(/[\r\n]/);
+  const line = end < 0 ? code : code.slice(0, end);
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
@@ -90,25 +94,12 @@ export class StopRequested extends Error {
   }
 }
 
-/** The parts of a script c360 writes, each opened by a `// ---- <name> ...` comment. */
-export type Section = "schema" | "nodes" | "relationships" | "statements";
+export type { Section } from "../script/format.js";
 
 export interface SectionTiming {
   section: Section;
   ms: number;
   statements: number;
-}
-
-const sectionMarker = /^\s*\/\/ ---- (schema|nodes|relationships)\b/m;
-
-/**
- * The section a statement opens, from the marker comments generate writes before it; undefined
- * when it opens none (it continues the current one). Hand-written scripts are one "statements" section.
- */
-export function sectionOf(text: string): Section | undefined {
-  const code = text.search(/^\s*[^/\s]/m);
-  const match = sectionMarker.exec(code < 0 ? text : text.slice(0, code));
-  return match === null ? undefined : (match[1] as Section);
 }
 
 interface PendingBatch {
@@ -128,8 +119,6 @@ export const defaultWriters = 2;
  * the batches in memory (one being filled, `writers` in flight) large.
  */
 export const maxBatchChars = 8 * 1024 * 1024;
-/** `CALL { } IN [n] [CONCURRENT] TRANSACTIONS` must run in an implicit (auto-commit) transaction. */
-export const autoCommitPattern = /\bIN\s+(?:\S+\s+)?(?:CONCURRENT\s+)?TRANSACTIONS\b/i;
 const maxAutoCommitAttempts = 4;
 
 function addCounters(counters: LoadCounters, summary: ResultSummary, statements: number): void {
@@ -142,9 +131,9 @@ function addCounters(counters: LoadCounters, summary: ResultSummary, statements:
   counters.propertiesSet += updates.propertiesSet;
 }
 
-/** The graph holds no relationship of this type (yet). */
+/** The graph holds no relationship of this (quoted) type yet: read from the count store, in constant time. */
 async function typeIsAbsent(session: Session, type: string): Promise<boolean> {
-  const result = await session.run(relationshipCountQuery(type));
+  const result = await session.run(`MATCH ()-[r:${type}]->() RETURN count(r) AS n`);
   return Number(result.records[0]?.get("n") ?? 0) === 0;
 }
 
@@ -187,10 +176,10 @@ export async function executeStatements(
       ? { timeout: options.transactionTimeoutMs }
       : undefined;
 
-  const statementError = (what: string, line: number, text: string, error: unknown): StatementError => {
+  const statementError = (what: string, statement: Statement, error: unknown): StatementError => {
     const code = (error as { code?: string }).code;
     return new StatementError(
-      `${what} (line ${line}: ${firstLine(text)}) failed${code === undefined ? "" : ` [${code}]`}: ${messageOf(error)}`,
+      `${what} (line ${statement.line}: ${firstLine(statement)}) failed${code === undefined ? "" : ` [${code}]`}: ${messageOf(error)}`,
       lastComplete,
       counters,
       code,
@@ -241,12 +230,7 @@ export async function executeStatements(
       const writer = driver.session(sessionConfig);
       try {
         const summary = await writer.executeWrite(
-          (tx) =>
-            tx
-              .run(`UNWIND $rows AS r\n${batch.table.rowProjection("r")}\n${batch.tail}`, {
-                rows: batch.table.rows,
-              })
-              .summary(),
+          (tx) => tx.run(nodeBatchQuery(batch.tail, batch.table), { rows: batch.table.rows }).summary(),
           txConfig,
         );
         addCounters(counters, summary, batch.statements);
@@ -259,7 +243,7 @@ export async function executeStatements(
           batch.first.index === batch.lastIndex
             ? `statement ${batch.first.index}`
             : `statements ${batch.first.index}-${batch.lastIndex}`;
-        failure ??= () => statementError(which, batch.first.line, batch.first.text, error);
+        failure ??= () => statementError(which, batch.first, error);
       } finally {
         await writer.close().catch(() => undefined);
       }
@@ -279,7 +263,7 @@ export async function executeStatements(
 
   try {
     for await (const statement of statements) {
-      const opens = sectionOf(statement.text);
+      const opens = sectionOf(statement);
       if (statement.index <= startAfter) {
         // A resumed load still knows which section it resumes in.
         section = opens ?? section;
@@ -295,7 +279,7 @@ export async function executeStatements(
       sectionStatements++;
       // Consecutive statements for the same label share a table (and a transaction).
       if (pending !== undefined && !statement.text.endsWith(pending.tail)) await flush();
-      const batch = options.literal === true ? undefined : parseNodeBatch(statement.text, pending?.table);
+      const batch = options.literal === true ? undefined : parseNodeBatch(statement, pending?.table);
       if (batch !== undefined) {
         pending ??= {
           tail: batch.tail,
@@ -316,15 +300,15 @@ export async function executeStatements(
       await settle();
       let summary: ResultSummary | undefined;
       try {
-        summary = autoCommitPattern.test(statement.text)
+        summary = isAutoCommit(statement.text)
           ? await runAutoCommit(
               session,
               statement.text,
-              options.literal === true ? undefined : firstLoadForm(statement.text),
+              options.literal === true ? undefined : firstLoadForm(statement),
             )
           : await session.executeWrite((tx) => tx.run(statement.text).summary(), txConfig);
       } catch (error) {
-        throw statementError(`statement ${statement.index}`, statement.line, statement.text, error);
+        throw statementError(`statement ${statement.index}`, statement, error);
       }
       addCounters(counters, summary, 1);
       issued.push({ lastIndex: statement.index, committed: true });

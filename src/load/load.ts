@@ -19,7 +19,7 @@ import {
   messageOf,
 } from "../errors.js";
 import { finishRun, recordRunFailure } from "../control/run-log.js";
-import { assertSchemaCurrent } from "../generate/generate.js";
+import { assertSchemaCurrent } from "../control/migrate.js";
 import type { Logger } from "../logger.js";
 import { withDriver } from "../neo4j/driver.js";
 import { connect, controlDbUnreachable, controlErrors, type PgClient } from "../postgres/connection.js";
@@ -35,7 +35,8 @@ import {
   type LoadCounters,
   type SectionTiming,
 } from "./execute.js";
-import { maxScriptStatementLength, ScriptSyntaxError, splitStatements } from "./splitter.js";
+import { readStatements } from "../script/format.js";
+import { maxScriptStatementLength, ScriptSyntaxError } from "../script/lexer.js";
 import { BulkStopped, bulkLoad, type BulkSectionTiming, type BulkTarget } from "./bulk/bulk.js";
 
 export interface LoadProgress {
@@ -115,7 +116,7 @@ export async function scanScript(file: string): Promise<ScannedScript> {
     }
   }
   try {
-    for await (const statement of splitStatements(bytes(), { maxStatementLength }))
+    for await (const statement of readStatements(bytes(), { maxStatementLength, name: file }))
       statements = statement.index;
   } catch (error) {
     if (error instanceof C360Error) throw error;
@@ -347,7 +348,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
             const reread = rereadScript(script);
             const result = await executeStatements(
               driver,
-              splitStatements(reread.chunks, { maxStatementLength }),
+              readStatements(reread.chunks, { maxStatementLength, name: script.path }),
               {
                 database: options.neo4j.database,
                 startAfter: resumedAfter,

@@ -5,7 +5,7 @@
  */
 import type { PostgresTarget } from "../config.js";
 import { cypherTypeName, valueKindOf } from "./types.js";
-import { isPlainIdentifier, propertyKeyProblem, type ValueKind } from "../cypher/encode.js";
+import { isPlainIdentifier, propertyKeyProblem, type ValueKind } from "../script/literals.js";
 import {
   implicitFromAlias,
   implicitJunctionAlias,

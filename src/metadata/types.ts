@@ -2,7 +2,7 @@
  * Which Cypher type each PostgreSQL type becomes (the README's type table). Domains are resolved
  * to their base type before this is called; anything not listed is written as its text (STRING).
  */
-import type { ScalarKind, ValueKind } from "../cypher/encode.js";
+import type { ScalarKind, ValueKind } from "../script/literals.js";
 
 const scalarKinds: Record<string, ScalarKind> = {
   int2: "integer",

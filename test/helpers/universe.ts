@@ -5,7 +5,7 @@
 import { createReadStream } from "node:fs";
 import type { Driver } from "neo4j-driver";
 import { executeStatements, type LoadCounters } from "../../src/load/execute.js";
-import { splitStatements } from "../../src/load/splitter.js";
+import { splitStatements } from "../../src/script/lexer.js";
 import { silentLogger } from "../../src/logger.js";
 import { loadSample } from "../../src/sample/load-sample.js";
 import type { PostgresTarget } from "../../src/config.js";

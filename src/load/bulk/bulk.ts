@@ -21,7 +21,7 @@ import type { Logger } from "../../logger.js";
 import { createDriver } from "../../neo4j/driver.js";
 import { importDatabase, isStoreInUse } from "../../neo4j-local/admin.js";
 import { startLocalNeo4j } from "../../neo4j-local/launcher.js";
-import { isPlainIdentifier, quoteName } from "../../cypher/encode.js";
+import { isPlainIdentifier, quoteName } from "../../script/literals.js";
 import {
   emptyCounters,
   executeStatements,

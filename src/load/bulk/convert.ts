@@ -3,8 +3,8 @@
  * columns), one per imported relationship type, plus the statements that must still run online.
  *
  * The script stays the reviewed artifact: every node row comes from decoding its node statements
- * (src/load/batches.ts), and relationships are computed from its relationship statements, recognised
- * only in the exact form c360 writes (src/load/relationships.ts). The rules that keep the imported
+ * (src/script/node-batches.ts), and relationships are computed from its relationship statements,
+ * recognised only in the exact form c360 writes (src/script/relationships.ts). The rules that keep the imported
  * graph the one an online load builds:
  * - Schema statements run online after the import (constraints then index the imported nodes, and
  *   a uniqueness constraint fails on a key that MERGE would have merged).
@@ -24,10 +24,11 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { RefusedError, ScriptFileError } from "../../errors.js";
 import { collectGarbage, collectorOnGrowth } from "../../memory.js";
-import { parseNodeBatch, type RowTable } from "../batches.js";
-import { parseRelationshipStatement, type RelationshipStatementParts } from "../relationships.js";
-import { splitStatements, type Statement } from "../splitter.js";
-import { sectionOf, type Section } from "../execute.js";
+import { readStatements, relationshipSectionBytes, sectionOf, type Section } from "../../script/format.js";
+import { codeOf, splitStatements, type Statement } from "../../script/lexer.js";
+import { parseNodeBatch, type RowTable } from "../../script/node-batches.js";
+import { parseRelationshipStatement, type RelationshipStatementParts } from "../../script/relationships.js";
+import { isSchemaStatement } from "../../script/schema.js";
 import { compositeKey, csvValue, headerNameProblem, keyPart, type CsvType } from "./csv.js";
 
 /** Garbage allowed to pile up before a full collection (src/memory.ts): RSS stays flat. */
@@ -121,13 +122,6 @@ interface DirectJoin {
   scanOut?: WriteStream;
 }
 
-const schemaStatement =
-  /^(?:CREATE (?:CONSTRAINT|INDEX|RANGE INDEX|TEXT INDEX|POINT INDEX) |CALL db\.awaitIndexes\()/;
-
-function code(text: string): string {
-  return text.replace(/^(?:\s*\/\/[^\n]*\n)*\s*/, "");
-}
-
 function refuse(statement: Statement, why: string): never {
   throw new RefusedError(
     `statement ${statement.index} (line ${statement.line}) cannot be bulk-imported: ${why}`,
@@ -150,12 +144,12 @@ async function close(out: WriteStream): Promise<void> {
 
 /**
  * The relationship section's statements, read before the node rows so that the rows' join keys can
- * be kept as they pass. The section starts at c360's `// ---- relationships` marker line; the main
- * pass checks that it finds the same statements there.
+ * be kept as they pass. The section starts at c360's relationships marker line; the main pass checks
+ * that it finds the same statements there.
  */
 async function relationshipStatements(file: string): Promise<Statement[]> {
   const handle = await open(file, "r");
-  const marker = Buffer.from("\n// ---- relationships");
+  const marker = relationshipSectionBytes;
   let offset = -1;
   try {
     const size = (await handle.stat()).size;
@@ -189,7 +183,7 @@ function planRelationships(statements: Statement[]): {
 } {
   const parsed = statements.map((statement) => ({
     statement,
-    parts: parseRelationshipStatement(statement.text),
+    parts: parseRelationshipStatement(statement),
   }));
   const typeCounts = new Map<string, number>();
   for (const { parts } of parsed)
@@ -313,14 +307,14 @@ export async function convertScript(
     [...indexes.values()].filter((i) => i.label === label && i.online === undefined);
 
   try {
-    for await (const statement of splitStatements(bytes)) {
+    for await (const statement of readStatements(bytes, { name: file })) {
       statements = statement.index;
       if (options.shouldStop?.() === true) throw new ConversionStopped();
-      section = sectionOf(statement.text) ?? section;
+      section = sectionOf(statement) ?? section;
       if (section === "statements")
         refuse(statement, "it comes before the script's `// ---- schema` section");
       if (section === "schema") {
-        if (!schemaStatement.test(code(statement.text)))
+        if (!isSchemaStatement(codeOf(statement)))
           refuse(
             statement,
             "the schema section holds only CREATE CONSTRAINT, CREATE INDEX and db.awaitIndexes",
@@ -338,15 +332,9 @@ export async function convertScript(
         continue;
       }
       // A node statement.
-      const batch = parseNodeBatch(statement.text);
+      const batch = parseNodeBatch(statement);
       if (batch === undefined) refuse(statement, "it is not a node statement in the form c360 writes");
-      const head = /^MERGE \(n:`((?:[^`]|``)+)` \{(.*)\}\)\n/.exec(batch.tail);
-      if (head === null) refuse(statement, "it is not a node statement in the form c360 writes");
-      const label = (head[1] as string).replaceAll("``", "`");
-      const keyNames = [...(head[2] as string).matchAll(/`((?:[^`]|``)+)`: row\.`(?:[^`]|``)+`/g)].map((m) =>
-        (m[1] as string).replaceAll("``", "`"),
-      );
-      const table = batch.table;
+      const { label, keyColumns: keyNames, table } = batch;
       const files: LabelFiles = labels.get(label) ?? {
         label,
         columns: new Map(),

@@ -3,7 +3,7 @@
  * that join nodes the way a Cypher equality does. Pure functions: the tests pin them down.
  */
 import neo4j from "neo4j-driver";
-import type { ColumnKind, ParamValue } from "../batches.js";
+import type { ColumnKind, ParamValue } from "../../script/node-batches.js";
 
 /** The importer's property types that c360's scripts can hold. */
 type ScalarType =
@@ -27,7 +27,7 @@ export const arrayDelimiter = "\u001f";
 
 const temporalTypes = new Set<string>(["date", "localtime", "time", "localdatetime", "datetime", "duration"]);
 
-/** A field as the importer reads it: quoted unless it is plain text without separators. */
+/** A field as the importer reads it: always quoted, a quote inside doubled. */
 export function quoteField(text: string): string {
   return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
 }

@@ -3,14 +3,24 @@ import { describe, it } from "node:test";
 import {
   CypherSplitter,
   ScriptSyntaxError,
+  codeOf,
+  codeTokens,
+  isAutoCommit,
   splitStatements,
   type SplitterOptions,
   type Statement,
-} from "../src/load/splitter.js";
+} from "../src/script/lexer.js";
 import { prng } from "./helpers/prng.js";
 
+/** A statement without where its code starts: what most cases below compare. */
+type Split = Omit<Statement, "codeStart">;
+
+function withoutCodeStart({ index, line, text }: Statement): Split {
+  return { index, line, text };
+}
+
 /** Feeds the chunks one by one, then ends the input; returns every statement. */
-function split(chunks: readonly string[], options?: SplitterOptions): Statement[] {
+function splitFull(chunks: readonly string[], options?: SplitterOptions): Statement[] {
   const splitter = new CypherSplitter(options);
   const out: Statement[] = [];
   for (const chunk of chunks) out.push(...splitter.push(chunk));
@@ -18,7 +28,11 @@ function split(chunks: readonly string[], options?: SplitterOptions): Statement[
   return out;
 }
 
-function splitOne(text: string, options?: SplitterOptions): Statement[] {
+function split(chunks: readonly string[], options?: SplitterOptions): Split[] {
+  return splitFull(chunks, options).map(withoutCodeStart);
+}
+
+function splitOne(text: string, options?: SplitterOptions): Split[] {
   return split([text], options);
 }
 
@@ -39,12 +53,10 @@ async function* source(chunks: readonly (string | Buffer)[]): AsyncGenerator<str
   }
 }
 
-async function collect(
-  chunks: readonly (string | Buffer)[],
-  options?: SplitterOptions,
-): Promise<Statement[]> {
-  const out: Statement[] = [];
-  for await (const statement of splitStatements(source(chunks), options)) out.push(statement);
+async function collect(chunks: readonly (string | Buffer)[], options?: SplitterOptions): Promise<Split[]> {
+  const out: Split[] = [];
+  for await (const statement of splitStatements(source(chunks), options))
+    out.push(withoutCodeStart(statement));
   return out;
 }
 
@@ -61,7 +73,7 @@ const trickyLines = [
   "RETURN 1 /* inline; **/ + 2 AS `x//y`",
 ];
 const tricky = trickyLines.join("\n");
-const trickyExpected: Statement[] = [
+const trickyExpected: Split[] = [
   {
     index: 1,
     line: 2,
@@ -113,10 +125,14 @@ describe("CypherSplitter", () => {
 
   it("returns statements from push as soon as they are complete, and the rest from end", () => {
     const splitter = new CypherSplitter();
-    assert.deepEqual(splitter.push("RETURN 1; RETUR"), [{ index: 1, line: 1, text: "RETURN 1" }]);
-    assert.deepEqual(splitter.push("N 2"), []);
-    assert.deepEqual(splitter.push(";RETURN 3"), [{ index: 2, line: 1, text: "RETURN 2" }]);
-    assert.deepEqual(splitter.end(), [{ index: 3, line: 1, text: "RETURN 3" }]);
+    assert.deepEqual(splitter.push("RETURN 1; RETUR").map(withoutCodeStart), [
+      { index: 1, line: 1, text: "RETURN 1" },
+    ]);
+    assert.deepEqual(splitter.push("N 2").map(withoutCodeStart), []);
+    assert.deepEqual(splitter.push(";RETURN 3").map(withoutCodeStart), [
+      { index: 2, line: 1, text: "RETURN 2" },
+    ]);
+    assert.deepEqual(splitter.end().map(withoutCodeStart), [{ index: 3, line: 1, text: "RETURN 3" }]);
   });
 
   it("does not split at semicolons inside single- or double-quoted strings", () => {
@@ -273,7 +289,7 @@ describe("CypherSplitter", () => {
 
   it("refuses an unterminated string at the end, naming the line it started on", () => {
     const splitter = new CypherSplitter();
-    assert.deepEqual(splitter.push("RETURN 1;\nRETURN 'abc;\nRETURN 2;\n"), [
+    assert.deepEqual(splitter.push("RETURN 1;\nRETURN 'abc;\nRETURN 2;\n").map(withoutCodeStart), [
       { index: 1, line: 1, text: "RETURN 1" },
     ]);
     const error = syntaxErrorOf(() => splitter.end());
@@ -308,7 +324,9 @@ describe("CypherSplitter", () => {
 
   it("refuses a statement that grows past maxStatementLength while streaming", () => {
     const splitter = new CypherSplitter({ maxStatementLength: 10 });
-    assert.deepEqual(splitter.push("RETURN 1;\n"), [{ index: 1, line: 1, text: "RETURN 1" }]);
+    assert.deepEqual(splitter.push("RETURN 1;\n").map(withoutCodeStart), [
+      { index: 1, line: 1, text: "RETURN 1" },
+    ]);
     const error = syntaxErrorOf(() => splitter.push("RETURN 'abcdef"));
     assert.equal(error.line, 2);
     assert.match(error.message, /statement 2 \(from line 2\) is longer than 10 characters/);
@@ -332,8 +350,8 @@ describe("CypherSplitter", () => {
 
   it("accepts a statement exactly at maxStatementLength", () => {
     const splitter = new CypherSplitter({ maxStatementLength: 10 });
-    assert.deepEqual(splitter.push("RETURN 123"), []);
-    assert.deepEqual(splitter.push(";"), [{ index: 1, line: 1, text: "RETURN 123" }]);
+    assert.deepEqual(splitter.push("RETURN 123").map(withoutCodeStart), []);
+    assert.deepEqual(splitter.push(";").map(withoutCodeStart), [{ index: 1, line: 1, text: "RETURN 123" }]);
     assert.deepEqual(splitOne("RETURN 123;RETURN 456;", { maxStatementLength: 10 }), [
       { index: 1, line: 1, text: "RETURN 123" },
       { index: 2, line: 1, text: "RETURN 456" },
@@ -357,7 +375,7 @@ describe("CypherSplitter", () => {
 
 describe("splitStatements", () => {
   const unicodeScript = "RETURN '李' AS a;\n// 😀 in a comment; é\nRETURN '😀' AS `é;李`;\nRETURN 'done'";
-  const unicodeExpected: Statement[] = [
+  const unicodeExpected: Split[] = [
     { index: 1, line: 1, text: "RETURN '李' AS a" },
     { index: 2, line: 3, text: "// 😀 in a comment; é\nRETURN '😀' AS `é;李`" },
     { index: 3, line: 4, text: "RETURN 'done'" },
@@ -418,7 +436,7 @@ describe("splitStatements", () => {
   });
 
   it("yields statements lazily, before the input ends", async () => {
-    const seen: Statement[] = [];
+    const seen: Split[] = [];
     async function* failing(): AsyncGenerator<string> {
       await Promise.resolve();
       yield "RETURN 1;RETURN 2;RETU";
@@ -426,7 +444,7 @@ describe("splitStatements", () => {
     }
     await assert.rejects(
       (async () => {
-        for await (const statement of splitStatements(failing())) seen.push(statement);
+        for await (const statement of splitStatements(failing())) seen.push(withoutCodeStart(statement));
       })(),
       /source broke/,
     );
@@ -446,5 +464,107 @@ describe("splitStatements", () => {
       assert.equal(error.line, 2);
       return true;
     });
+  });
+});
+
+describe("Cypher 5's line ends", () => {
+  it("ends a line comment at a lone CR, as Neo4j does: nothing hides behind it", () => {
+    const statements = splitFull(["CREATE (:A);\n// note\rCREATE (:Hidden);"]);
+    assert.deepEqual(statements.map(withoutCodeStart), [
+      { index: 1, line: 1, text: "CREATE (:A)" },
+      { index: 2, line: 3, text: "// note\rCREATE (:Hidden)" },
+    ]);
+    assert.equal(codeOf(statements[1] as Statement), "CREATE (:Hidden)");
+  });
+
+  it("ends it at LF and CRLF too, and counts CRLF as one line break", () => {
+    assert.deepEqual(splitOne("RETURN 1;\r\nRETURN 2;\r\n// c\r\nRETURN 3;\n// d\nRETURN 4"), [
+      { index: 1, line: 1, text: "RETURN 1" },
+      { index: 2, line: 2, text: "RETURN 2" },
+      { index: 3, line: 4, text: "// c\r\nRETURN 3" },
+      { index: 4, line: 6, text: "// d\nRETURN 4" },
+    ]);
+  });
+
+  it("counts a CRLF split between chunks once, and CRs inside strings and names", () => {
+    const expected = [
+      { index: 1, line: 1, text: "RETURN 1" },
+      { index: 2, line: 2, text: "RETURN 'a\rb\r\nc' AS `x\ry`" },
+      { index: 3, line: 6, text: "RETURN 3" },
+    ];
+    const text = "RETURN 1;\r\nRETURN 'a\rb\r\nc' AS `x\ry`;\r\nRETURN 3";
+    for (let at = 0; at <= text.length; at++)
+      assert.deepEqual(split([text.slice(0, at), text.slice(at)]), expected, `split at ${at}`);
+    assert.deepEqual(split(text.split("")), expected);
+  });
+
+  it("says where each statement's code starts, after its comments", () => {
+    const [first, second, third] = splitFull([
+      "// a\r\n/* b; */ RETURN 1;\n  // c\r  RETURN 2 // d\n;RETURN 3",
+    ]);
+    assert.equal(codeOf(first as Statement), "RETURN 1");
+    assert.equal(codeOf(second as Statement), "RETURN 2 // d");
+    assert.equal(second?.text, "// c\r  RETURN 2 // d");
+    assert.equal(third?.codeStart, 0);
+    // Chunk boundaries do not move it.
+    const text = "// x\nRETURN 1 / 2;/* y */\n/ 3;";
+    const whole = splitFull([text]);
+    for (let at = 0; at <= text.length; at++)
+      assert.deepEqual(splitFull([text.slice(0, at), text.slice(at)]), whole);
+    assert.deepEqual(whole.map(codeOf), ["RETURN 1 / 2", "/ 3"]);
+  });
+});
+
+describe("codeTokens and isAutoCommit", () => {
+  it("gives code words and punctuation, strings and names as one token each, no comments", () => {
+    assert.deepEqual(
+      [...codeTokens("MATCH (n:`a;b`) // x\rWHERE n.x = 'it\\'s' /* y */ RETURN $p, 1.5")],
+      [
+        "MATCH",
+        "(",
+        "n",
+        ":",
+        "`",
+        ")",
+        "WHERE",
+        "n",
+        ".",
+        "x",
+        "=",
+        "'",
+        "RETURN",
+        "$p",
+        ",",
+        "1",
+        ".",
+        "5",
+      ],
+    );
+  });
+
+  it("finds CALL { } IN [[n] CONCURRENT] TRANSACTIONS in the code, in any case", () => {
+    for (const text of [
+      "MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS",
+      "UNWIND $rows AS r CALL { WITH r CREATE (:X) } IN TRANSACTIONS OF 10 ROWS",
+      "CALL { CREATE () } in concurrent transactions",
+      "CALL (x) { CREATE () } IN 4 CONCURRENT TRANSACTIONS OF 1 ROW",
+      "CALL { CREATE () }\r\n// why\rIN $n CONCURRENT TRANSACTIONS",
+      "CALL { CREATE () } IN /* soon */ TRANSACTIONS",
+    ])
+      assert.equal(isAutoCommit(text), true, text);
+  });
+
+  it("does not find it in strings, names or comments, or where IN is a list test", () => {
+    for (const text of [
+      "RETURN 'CALL { } IN TRANSACTIONS' AS s",
+      'RETURN "} IN TRANSACTIONS" AS s',
+      "RETURN 1 AS `} IN TRANSACTIONS`",
+      "RETURN 1 // } IN TRANSACTIONS",
+      "RETURN 1 // x\n/* } IN TRANSACTIONS */",
+      "MATCH (n) WHERE n.x IN transactions RETURN n",
+      "WITH {a: 1} AS m WITH m, [1] AS transactions WHERE 1 IN transactions RETURN m",
+      "CALL { CREATE () } IN x TRANSACTIONS",
+    ])
+      assert.equal(isAutoCommit(text), false, text);
   });
 });

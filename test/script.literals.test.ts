@@ -11,8 +11,8 @@ import {
   propertyKeyProblem,
   quoteName,
   type ValueKind,
-} from "../src/cypher/encode.js";
-import { CypherSplitter } from "../src/load/splitter.js";
+} from "../src/script/literals.js";
+import { CypherSplitter } from "../src/script/lexer.js";
 import { prng } from "./helpers/prng.js";
 
 /**
@@ -297,7 +297,7 @@ describe("Cypher string literals", () => {
       const statement = `RETURN ${literal} AS v`;
       const splitter = new CypherSplitter();
       const statements = [...splitter.push(`${statement};\n`), ...splitter.end()];
-      assert.deepEqual(statements, [{ index: 1, line: 1, text: statement }], where);
+      assert.deepEqual(statements, [{ index: 1, line: 1, text: statement, codeStart: 0 }], where);
     }
     assert.deepEqual(
       nastyPieces.filter((piece) => !seen.has(piece)),
@@ -327,7 +327,7 @@ describe("comment text", () => {
       const statements = [...splitter.push(`// ${text}\nRETURN 1;`), ...splitter.end()];
       assert.deepEqual(
         statements,
-        [{ index: 1, line: 2, text: `// ${text}\nRETURN 1` }],
+        [{ index: 1, line: 2, text: `// ${text}\nRETURN 1`, codeStart: text.length + 4 }],
         JSON.stringify(input),
       );
     }

@@ -1,8 +1,12 @@
 /**
- * A streaming, Cypher-aware statement splitter. A statement ends at a `;` that is outside string
- * literals ('...' and "..." with backslash escapes), backtick names (`` inside them is a backtick)
- * and comments (// to end of line, /* ... *\/). So no data can split a statement, hand-edited
- * scripts with comments and multi-line statements work, and the file is never read whole.
+ * Cypher 5's lexical rules, as Neo4j applies them, for the whole of c360: where a statement ends,
+ * where its code starts, and which of its words are code at all.
+ *
+ * A statement ends at a `;` outside string literals ('...' and "..." with backslash escapes),
+ * backtick names (`` inside them is a backtick) and comments: `//` up to the end of the line, which
+ * is a CR, an LF or a CRLF (Neo4j ends the comment at a lone CR too), and `/* ... *\/`. So no data
+ * can split a statement, a comment cannot hide code from c360 that Neo4j would run, and the file
+ * is never read whole.
  */
 
 export interface Statement {
@@ -10,8 +14,23 @@ export interface Statement {
   index: number;
   /** 1-based line where the statement's first code (not comment) character is. */
   line: number;
-  /** The statement without its terminating `;`, comments included, trimmed. */
+  /** The statement without its terminating `;`, comments included, without surrounding white space. */
   text: string;
+  /**
+   * Where in `text` the code starts: before it there are only comments and white space (a section
+   * marker, a relationship's comment); from it on is what Neo4j parses as the statement.
+   */
+  codeStart: number;
+}
+
+/** The code of a statement: its text after the comments and white space that lead it. */
+export function codeOf(statement: Pick<Statement, "text" | "codeStart">): string {
+  return statement.codeStart === 0 ? statement.text : statement.text.slice(statement.codeStart);
+}
+
+/** The comments (and white space) before a statement's code. */
+export function leadingCommentsOf(statement: Pick<Statement, "text" | "codeStart">): string {
+  return statement.text.slice(0, statement.codeStart);
 }
 
 /**
@@ -41,6 +60,11 @@ type State =
   | "backtick"
   | "backtickEnd"; // a "`" inside a name: end, or the first half of ``
 
+/** White space between tokens: what neither opens code nor belongs to it. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11;
+}
+
 export interface SplitterOptions {
   /** A statement longer than this (in UTF-16 units) is refused: the file is probably not a script. */
   maxStatementLength?: number;
@@ -51,7 +75,11 @@ export class CypherSplitter {
   private escapeReturn: "single" | "double" = "single";
   private buffer = "";
   private hasCode = false;
+  /** Where the code starts in `buffer` (before trimming). */
+  private codeOffset = 0;
   private line = 1;
+  /** The last character seen was a CR: an LF right after it ends the same line. */
+  private afterCR = false;
   private codeLine = 0;
   private index = 0;
   private quoteLine = 0;
@@ -68,6 +96,8 @@ export class CypherSplitter {
     // Inside strings and names (most of a generated script) only a few characters matter: jump
     // from one to the next with indexOf, each position found once per chunk.
     const next = new NextPosition(chunk);
+    /** A character seen a second time (after a "/" or "`" that turned out not to open anything). */
+    let again = false;
     for (let i = 0; i < chunk.length; i++) {
       const state = this.state;
       if (state === "single" || state === "double" || state === "backtick") {
@@ -75,12 +105,15 @@ export class CypherSplitter {
           state === "backtick"
             ? next.of(96 /* ` */, i)
             : Math.min(next.of(state === "single" ? 39 : 34, i), next.of(92 /* \ */, i));
-        for (let line = next.of(10, i); line < to; line = next.of(10, line + 1)) this.line++;
+        this.countLineBreaks(chunk, next, i, to);
         if (to >= chunk.length) break;
         i = to;
       }
       const c = chunk.charCodeAt(i);
-      if (c === 10) this.line++;
+      // The line this character starts on: a "/" that turns out to be code is on it.
+      const lineBefore = this.line;
+      if (again) again = false;
+      else this.countLine(c);
       switch (this.state) {
         case "code":
           if (c === 59 /* ; */) {
@@ -89,20 +122,12 @@ export class CypherSplitter {
             this.emit(out);
           } else if (c === 47 /* / */) {
             this.state = "slash";
-          } else if (c === 39 /* ' */) {
-            this.markCode();
-            this.state = "single";
+          } else if (c === 39 /* ' */ || c === 34 /* " */ || c === 96 /* ` */) {
+            this.markCode(this.buffer.length + i - start);
+            this.state = c === 39 ? "single" : c === 34 ? "double" : "backtick";
             this.quoteLine = this.line;
-          } else if (c === 34 /* " */) {
-            this.markCode();
-            this.state = "double";
-            this.quoteLine = this.line;
-          } else if (c === 96 /* ` */) {
-            this.markCode();
-            this.state = "backtick";
-            this.quoteLine = this.line;
-          } else if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
-            this.markCode();
+          } else if (!isSpace(c)) {
+            this.markCode(this.buffer.length + i - start);
           }
           break;
         case "slash":
@@ -110,14 +135,14 @@ export class CypherSplitter {
           else if (c === 42 /* * */) this.state = "blockComment";
           else {
             // It was a division: the "/" is code, and this character is seen again as code.
-            if (c === 10) this.line--;
-            this.markCode();
+            this.markCode(this.buffer.length + i - 1 - start, lineBefore);
             this.state = "code";
             i--;
+            again = true;
           }
           break;
         case "lineComment":
-          if (c === 10) this.state = "code";
+          if (c === 10 || c === 13) this.state = "code";
           break;
         case "blockComment":
           if (c === 42) this.state = "blockCommentStar";
@@ -146,7 +171,7 @@ export class CypherSplitter {
           else {
             this.state = "code";
             i--;
-            if (c === 10) this.line--;
+            again = true;
           }
           break;
       }
@@ -164,7 +189,7 @@ export class CypherSplitter {
 
   /** Ends the input: returns the last statement if it had no `;`; refuses an unterminated string. */
   end(): Statement[] {
-    if (this.state === "slash") this.markCode();
+    if (this.state === "slash") this.markCode(this.buffer.length - 1);
     if (this.state === "single" || this.state === "double" || this.state === "escape") {
       throw new ScriptSyntaxError(
         `unterminated string literal starting on line ${this.quoteLine}`,
@@ -186,10 +211,29 @@ export class CypherSplitter {
     return out;
   }
 
-  private markCode(): void {
+  /** Lines end at LF, CR or CRLF (one line break, not two). */
+  private countLine(c: number): void {
+    if (c === 13) this.line++;
+    else if (c === 10 && !this.afterCR) this.line++;
+    this.afterCR = c === 13;
+  }
+
+  /** Counts the line breaks in chunk[from, to) without visiting every character. */
+  private countLineBreaks(chunk: string, next: NextPosition, from: number, to: number): void {
+    if (from >= to) return;
+    for (let at = next.of(13, from); at < to; at = next.of(13, at + 1)) this.line++;
+    for (let at = next.of(10, from); at < to; at = next.of(10, at + 1)) {
+      const before = at === from ? this.afterCR : chunk.charCodeAt(at - 1) === 13;
+      if (!before) this.line++;
+    }
+    this.afterCR = chunk.charCodeAt(to - 1) === 13;
+  }
+
+  private markCode(offset: number, line = this.line): void {
     if (!this.hasCode) {
       this.hasCode = true;
-      this.codeLine = this.line;
+      this.codeLine = line;
+      this.codeOffset = offset;
     }
   }
 
@@ -202,7 +246,17 @@ export class CypherSplitter {
     }
     if (this.hasCode) {
       this.index++;
-      out.push({ index: this.index, line: this.codeLine, text: this.buffer.trim() });
+      const buffer = this.buffer;
+      let first = 0;
+      while (isSpace(buffer.charCodeAt(first))) first++;
+      let last = buffer.length;
+      while (last > first && isSpace(buffer.charCodeAt(last - 1))) last--;
+      out.push({
+        index: this.index,
+        line: this.codeLine,
+        text: first === 0 && last === buffer.length ? buffer : buffer.slice(first, last),
+        codeStart: this.codeOffset - first,
+      });
     }
     this.buffer = "";
     this.hasCode = false;
@@ -212,7 +266,7 @@ export class CypherSplitter {
 
 /** The next position of a character in a chunk, each found by one indexOf however often asked. */
 class NextPosition {
-  // Indexed by the character's code: only the five the splitter jumps to are ever asked for.
+  // Indexed by the character's code: only the six the splitter jumps to are ever asked for.
   private readonly found = new Int32Array(128).fill(-1);
 
   constructor(private readonly text: string) {}
@@ -227,6 +281,74 @@ class NextPosition {
     }
     return at;
   }
+}
+
+function isWordChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127
+  );
+}
+
+/**
+ * The tokens of a statement's code, by Cypher 5's lexical rules: words (keywords, names, numbers)
+ * and single punctuation characters, with comments left out and each string literal or backtick
+ * name given as one token (`'` or `` ` ``), so nothing inside them can look like code.
+ */
+export function* codeTokens(text: string): Generator<string> {
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) i++;
+    else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === 39 || c === 34) {
+      for (i++; i < n && text.charCodeAt(i) !== c; i++) if (text.charCodeAt(i) === 92) i++;
+      i++;
+      yield "'";
+    } else if (c === 96) {
+      for (i++; i < n; i++) {
+        if (text.charCodeAt(i) !== 96) continue;
+        if (text.charCodeAt(i + 1) !== 96) break;
+        i++;
+      }
+      i++;
+      yield "`";
+    } else if (isWordChar(c)) {
+      const from = i;
+      while (i < n && isWordChar(text.charCodeAt(i))) i++;
+      yield text.slice(from, i);
+    } else {
+      i++;
+      yield text[i - 1] as string;
+    }
+  }
+}
+
+/**
+ * Whether a statement must run in an implicit (auto-commit) transaction: it holds
+ * `CALL { ... } IN [[expression] CONCURRENT] TRANSACTIONS`, found among its code tokens, never in
+ * its strings, names or comments.
+ */
+export function isAutoCommit(text: string): boolean {
+  // 0: nothing yet; 1: after "}"; 2: after "} IN"; 3: inside the concurrency expression; 4: after CONCURRENT
+  let state = 0;
+  for (const token of codeTokens(text)) {
+    const word = token.toUpperCase();
+    if (token === "}") state = 1;
+    else if (state === 1) state = word === "IN" ? 2 : 0;
+    else if (state === 2 || state === 4) {
+      if (word === "TRANSACTIONS") return true;
+      state = word === "CONCURRENT" ? 4 : state === 2 && token !== "{" ? 3 : 0;
+    } else if (state === 3) {
+      if (word === "CONCURRENT") state = 4;
+      else if (token === "{" || token === ";" || word === "TRANSACTIONS") state = 0;
+    }
+  }
+  return false;
 }
 
 /** Splits a stream of text (e.g. a file read with encoding utf8) into statements, lazily. */

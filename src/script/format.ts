@@ -1,0 +1,163 @@
+/**
+ * The script format: a c360 script's header, its format version and its section markers, and
+ * the one way to read a script's statements (readStatements), which refuses a format this c360
+ * does not know. docs/script-format.md describes the whole format; the statement shapes are in
+ * node-batches.ts, relationships.ts and schema.ts beside this file, the literal grammar in
+ * literals.ts, and Cypher's lexical rules in lexer.ts. Nothing outside src/script/ knows them.
+ */
+import type { ExportPlan, TablePlan } from "../metadata/plan.js";
+import { ScriptFileError } from "../errors.js";
+import { leadingCommentsOf, splitStatements, type SplitterOptions, type Statement } from "./lexer.js";
+import { commentText } from "./literals.js";
+
+/**
+ * The version of the format this c360 writes, and the newest it reads. Bump it when a script
+ * written now would be read wrongly by an older c360: a new statement kind, a new section, a
+ * changed shape or literal. Adding header comment lines that nobody reads needs no bump.
+ */
+export const scriptFormatVersion = 1;
+
+// NEVER CHANGE THESE! Scripts on disk carry them, and every later c360 reads them.
+/** A c360 script's first line: `// c360 <tool version>: Customer 360 graph script`. */
+const titleLine = /^\/\/ c360 (\S+): Customer 360 graph script$/;
+/** The format line, in the header: `// c360 script format: 1`. */
+const formatLinePrefix = "// c360 script format: ";
+/** A section starts at a comment line `// ---- <section> ...`, before the section's first statement. */
+const sectionMarkerLine = /^[ \t]*\/\/ ---- (schema|nodes|relationships)\b/;
+
+/** The parts of a script c360 writes; a hand-written script is one "statements" section. */
+export type Section = "schema" | "nodes" | "relationships" | "statements";
+
+export interface ScriptHeader {
+  toolVersion: string;
+  runId: number;
+  generatedAt: Date;
+  rowCounts: ReadonlyMap<TablePlan, number>;
+}
+
+/** The header comment of a generated script: what it holds, for its reviewer. */
+export function headerComment(plan: ExportPlan, header: ScriptHeader): string {
+  const lines = [
+    `// c360 ${header.toolVersion}: Customer 360 graph script`,
+    `${formatLinePrefix}${scriptFormatVersion}`,
+    `// run id: ${header.runId}`,
+    `// generated at: ${header.generatedAt.toISOString()}`,
+    "// order: schema (constraints, indexes), nodes (MERGE on their keys), relationships (MERGE), so a replay changes nothing.",
+    "//",
+  ];
+  for (const table of plan.tables) {
+    const excluded =
+      table.excluded.length === 0
+        ? "none"
+        : table.excluded
+            .map((e) => `${commentText(e.column)} (${commentText(e.reason ?? "no reason given")})`)
+            .join(", ");
+    lines.push(
+      `// table ${commentText(table.source.sourceName)}.${commentText(table.table)} -> :${table.label}` +
+        ` rows: ${header.rowCounts.get(table) ?? 0}; key: ${table.keyColumns.map(commentText).join(", ")};` +
+        ` excluded: ${excluded}`,
+    );
+  }
+  for (const relationship of plan.relationships) {
+    lines.push(
+      `// relationship ${relationship.type}: (:${relationship.fromLabel})-[:${relationship.type}]->(:${relationship.toLabel})` +
+        (relationship.junction !== undefined ? ` through :${relationship.junction.label}` : "") +
+        ` (relationship_mappings row ${relationship.relationshipId}, order ${relationship.executionOrder})`,
+    );
+  }
+  return lines.join("\n") + "\n\n";
+}
+
+/** The marker line that opens a section, with a newline before and after it. */
+export function sectionMarker(section: Exclude<Section, "statements">, table?: TablePlan): string {
+  const what =
+    table === undefined
+      ? ""
+      : ` :${table.label} from ${commentText(table.source.sourceName)}.${commentText(table.table)}`;
+  return `\n// ---- ${section}${what} ----\n`;
+}
+
+/** The bytes that start the relationship section's marker line, to find it without parsing. */
+export const relationshipSectionBytes = Buffer.from("\n// ---- relationships");
+
+/** The comment lines before a statement's code, split where Cypher ends a line comment. */
+function commentLines(statement: Pick<Statement, "text" | "codeStart">): string[] {
+  return leadingCommentsOf(statement).split(/\r\n|\r|\n/);
+}
+
+/**
+ * The section a statement opens, from the marker comments before its code; undefined when it
+ * opens none (it continues the current one).
+ */
+export function sectionOf(statement: Pick<Statement, "text" | "codeStart">): Section | undefined {
+  if (statement.codeStart === 0) return undefined;
+  let section: Section | undefined;
+  for (const line of commentLines(statement)) {
+    const match = sectionMarkerLine.exec(line);
+    if (match !== null) section = match[1] as Section;
+  }
+  return section;
+}
+
+/** What a script's header says about it. */
+export interface ScriptKind {
+  /** Written by c360 (its title line leads the file), or by hand. */
+  writtenBy: "c360" | "hand";
+  /** The script format: 1 for c360 scripts written before the format line existed. */
+  format: number;
+}
+
+/**
+ * Reads the header in the first statement's leading comments. A script of another format than
+ * this c360 reads is refused: reading it by today's rules could run something else than it says.
+ */
+export function scriptKind(first: Pick<Statement, "text" | "codeStart">, name: string): ScriptKind {
+  const lines = commentLines(first);
+  if (!titleLine.test(lines[0] ?? "")) return { writtenBy: "hand", format: scriptFormatVersion };
+  const formatLine = lines.find((line) => line.startsWith(formatLinePrefix));
+  if (formatLine === undefined) return { writtenBy: "c360", format: 1 };
+  const text = formatLine.slice(formatLinePrefix.length);
+  const format = /^[1-9]\d{0,5}$/.test(text) ? Number(text) : NaN;
+  if (format === scriptFormatVersion) return { writtenBy: "c360", format };
+  const said = JSON.stringify(text);
+  throw new ScriptFileError(
+    Number.isNaN(format)
+      ? `${name}: its header names script format ${said}, which is not a format c360 writes`
+      : format > scriptFormatVersion
+        ? `${name} is in script format ${format}, newer than this c360 reads (format ${scriptFormatVersion})`
+        : `${name} is in script format ${format}, which this c360 no longer reads (it reads format ${scriptFormatVersion})`,
+    {
+      hint: Number.isNaN(format)
+        ? `Restore the header line "${formatLinePrefix}${scriptFormatVersion}", or regenerate the script with \`c360 generate\`.`
+        : format > scriptFormatVersion
+          ? "Load it with the c360 that wrote it (see its first line), upgrade c360, or regenerate the script with this c360."
+          : "Regenerate the script with `c360 generate`.",
+    },
+  );
+}
+
+export interface ReadOptions extends SplitterOptions {
+  /** The script's name in messages. */
+  name?: string;
+  /** Told what the header says, before the first statement is yielded. */
+  onKind?: (kind: ScriptKind) => void;
+}
+
+/**
+ * A script's statements, by Cypher's lexical rules (src/script/lexer.ts), after its header is
+ * checked: every reader of a script (scan, load, bulk import) reads it through here.
+ */
+export async function* readStatements(
+  chunks: AsyncIterable<string | Buffer>,
+  options: ReadOptions = {},
+): AsyncGenerator<Statement> {
+  let first = true;
+  for await (const statement of splitStatements(chunks, options)) {
+    if (first) {
+      first = false;
+      const kind = scriptKind(statement, options.name ?? "the script");
+      options.onKind?.(kind);
+    }
+    yield statement;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The schema section of c360's scripts: one uniqueness constraint per label key, one index per
+ * property that relationship statements look nodes up by, then a wait for the indexes.
+ */
+import type { ExportPlan } from "../metadata/plan.js";
+import { quoteName } from "./literals.js";
+import { lookupProperties, type RelationshipShapes } from "./relationships.js";
+
+function propertyList(variable: string, properties: readonly string[]): string {
+  return properties.map((p) => `${variable}.${quoteName(p)}`).join(", ");
+}
+
+/** One uniqueness constraint per label key, one index per property used to match relationships. */
+export function schemaStatements(plan: ExportPlan, shapes: RelationshipShapes): string[] {
+  const statements: string[] = [];
+  const singleKeys = new Set<string>();
+  for (const table of plan.tables) {
+    statements.push(
+      `CREATE CONSTRAINT ${quoteName(`c360_${table.label}_key`)} IF NOT EXISTS ` +
+        `FOR (n:${quoteName(table.label)}) REQUIRE (${propertyList("n", table.keyColumns)}) IS UNIQUE`,
+    );
+    if (table.keyColumns.length === 1) singleKeys.add(`${table.label}\u0000${table.keyColumns[0]}`);
+  }
+  const indexed = new Set<string>();
+  const names = new Set<string>();
+  for (const [label, property] of lookupProperties(plan, shapes)) {
+    const id = `${label}\u0000${property}`;
+    if (singleKeys.has(id) || indexed.has(id)) continue;
+    indexed.add(id);
+    const base = `c360_${label}_${property.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    let name = base;
+    for (let i = 2; names.has(name); i++) name = `${base}_${i}`;
+    names.add(name);
+    statements.push(
+      `CREATE INDEX ${quoteName(name)} IF NOT EXISTS FOR (n:${quoteName(label)}) ON (n.${quoteName(property)})`,
+    );
+  }
+  // Relationship statements must find their nodes through online indexes.
+  statements.push("CALL db.awaitIndexes(600)");
+  return statements;
+}
+
+const schemaStatementStart =
+  /^(?:CREATE (?:CONSTRAINT|INDEX|RANGE INDEX|TEXT INDEX|POINT INDEX) |CALL db\.awaitIndexes\()/;
+
+/** Whether a statement's code is one a schema section may hold (the bulk import runs them online). */
+export function isSchemaStatement(code: string): boolean {
+  return schemaStatementStart.test(code);
+}

@@ -1,0 +1,295 @@
+/**
+ * Reading c360's scripts back: the literal reader accepts exactly what the encoder writes, and a
+ * node statement is read back only in the exact form c360 writes it. Everything else is left to
+ * Neo4j, as written (the differential test, test/script.differential.test.ts, runs both ways).
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import neo4j from "neo4j-driver";
+import { scriptFormatVersion, scriptKind } from "../src/script/format.js";
+import { LiteralReader, NotCanonical, encodeValue, type ValueKind } from "../src/script/literals.js";
+import { nodeBatchStatement, parseNodeBatch } from "../src/script/node-batches.js";
+import { ScriptFileError } from "../src/errors.js";
+import { prng } from "./helpers/prng.js";
+import { statementOf } from "./helpers/statements.js";
+
+/** The value of one whole literal, or NotCanonical. */
+function read(literal: string): unknown {
+  const reader = new LiteralReader(literal);
+  const value = reader.readValue();
+  if (reader.position !== literal.length) throw new NotCanonical("trailing text");
+  return value;
+}
+
+function isRefused(literal: string): boolean {
+  try {
+    read(literal);
+    return false;
+  } catch (error) {
+    if (error instanceof NotCanonical) return true;
+    throw error;
+  }
+}
+
+describe("LiteralReader: what the encoder writes", () => {
+  const cases: Array<[ValueKind, string]> = [
+    ["integer", "0"],
+    ["integer", "-9223372036854775808"],
+    ["integer", "9223372036854775807"],
+    ["float", "1.5"],
+    ["float", "-0"],
+    ["float", "1e300"],
+    ["float", "1.5e-7"],
+    ["float", "NaN"],
+    ["float", "-Infinity"],
+    ["boolean", "t"],
+    ["string", "it's a \\ test\n\r\t\u0000\u2028😀"],
+    ["date", "2024-02-29"],
+    ["date", "0044-03-15 BC"],
+    ["date", "12345-01-01"],
+    ["date", "infinity"],
+    ["datetime", "2025-06-01 12:30:00.5+05:30"],
+    ["datetime", "-infinity"],
+    ["localdatetime", "2025-06-01 12:30:00.123456"],
+    ["localtime", "24:00:00"],
+    ["time", "23:59:59.999999-03"],
+    ["duration", "P1Y-2M3DT-4H5M-6.5S"],
+    ["duration", "PT0S"],
+    [{ list: "integer" }, "[1,null,3]"],
+    [{ list: "string" }, '["a","b\'c"]'],
+    [{ list: "date" }, '["2025-01-01","2025-01-02"]'],
+    [{ list: "float" }, '["NaN","1.5"]'],
+    [{ list: "integer" }, "[]"],
+  ];
+
+  it("reads every kind of value back, to the end of the literal", () => {
+    for (const [kind, text] of cases) {
+      const literal = encodeValue(kind, text);
+      assert.doesNotThrow(() => read(literal), `${JSON.stringify(kind)} ${text} -> ${literal}`);
+    }
+    assert.equal(read(encodeValue("string", "it's a \\ test\n😀")), "it's a \\ test\n😀");
+    assert.ok(neo4j.isInt(read("9223372036854775807")));
+    assert.ok(Object.is(read("-0.0"), -0));
+    assert.deepEqual(read("[toFloat('NaN'), 1.5]"), [NaN, 1.5]);
+  });
+
+  it("reads 2000 pseudo-random strings back as they were", () => {
+    const random = prng(11);
+    const alphabet = [
+      "a",
+      "'",
+      "\\",
+      "\n",
+      "\r",
+      "\u0000",
+      "\u001f",
+      "\u007f",
+      "\u0085",
+      "\u2028",
+      "\u202e",
+      "\ufeff",
+      "é",
+      "李",
+      "😀",
+      "\ud800",
+      "`",
+      ";",
+      "//",
+      " ",
+    ];
+    for (let n = 0; n < 2000; n++) {
+      let text = "";
+      const length = Math.floor(random() * 12);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      assert.equal(read(encodeValue("string", text)), text, JSON.stringify(text));
+    }
+  });
+});
+
+describe("LiteralReader: what Neo4j reads otherwise, or refuses", () => {
+  it("refuses numbers not written as c360 writes them", () => {
+    // 010: legacy octal, which Neo4j 5 refuses; 1.0E400 overflows to an error in Neo4j, not to Infinity.
+    for (const literal of [
+      "010",
+      "00",
+      "-0",
+      "1.0E400",
+      "-1.0E400",
+      "1.50",
+      "1e5",
+      "1.0e5",
+      "1E+5",
+      "0x1F",
+      "9223372036854775808",
+      "-9223372036854775809",
+      ".5",
+      "5.",
+      "+1",
+    ])
+      assert.ok(isRefused(literal), literal);
+    for (const literal of ["0", "-1", "10", "1.0", "1.5E-7", "1E21", "-0.0"])
+      assert.ok(!isRefused(literal), literal);
+  });
+
+  it("refuses dates and times that are not on the calendar or the clock", () => {
+    for (const literal of [
+      "date('2025-13-01')",
+      "date('2025-00-10')",
+      "date('2025-02-29')",
+      "date('2025-04-31')",
+      "date('1900-02-29')",
+      "date('+2025-01-01')",
+      "date('02025-01-01')",
+      "date('-0000-01-01')",
+      "date('2025-1-01')",
+      "localtime('24:00:00')",
+      "localtime('12:60:00')",
+      "localtime('12:00:60')",
+      "localtime('12:00:00.50')",
+      "localtime('12:00:00.')",
+      "time('12:00:00+19:00')",
+      "time('12:00:00+05:60')",
+      "time('12:00:00Z')",
+      "datetime('2025-01-01T00:00:00')",
+      "datetime('2025-01-01 00:00:00Z')",
+      "localdatetime('2025-02-30T00:00:00')",
+      "duration('P')",
+      "duration('PT')",
+      "duration('P01D')",
+      "duration('PT1.50S')",
+      "duration('1D')",
+      "date('2025-01-01', 'x')",
+      "Date('2025-01-01')",
+      "point('x')",
+      "toFloat('nan')",
+      "toFloat('1.5')",
+    ])
+      assert.ok(isRefused(literal), literal);
+    for (const literal of [
+      "date('2024-02-29')",
+      "date('2000-02-29')",
+      "date('-0001-12-31')",
+      "date('+999999999-12-31')",
+      "time('00:00:00-18:00')",
+      "datetime('2025-01-01T00:00:00Z')",
+      "localtime('23:59:59.999999999')",
+    ])
+      assert.ok(!isRefused(literal), literal);
+  });
+
+  it("refuses escapes and raw characters that c360 does not write", () => {
+    for (const literal of [
+      "'a\\\"b'",
+      "'\\u00e9'",
+      "'\\u00E9'",
+      "'\\u000A'",
+      "'\\u000a'",
+      "'\\x41'",
+      "'\\U0041'",
+      "'tab\there'",
+      "'line\nbreak'",
+      "'cr\rhere'",
+      "'\u202e'",
+      "'😀'",
+      '"double"',
+      "'unterminated",
+    ])
+      assert.ok(isRefused(literal), JSON.stringify(literal));
+    assert.ok(!isRefused("'\\u202E\\uD83D\\uDE00\\u0000'"));
+  });
+
+  it("refuses lists Neo4j cannot store, or not spaced as c360 spaces them", () => {
+    for (const literal of [
+      "[1, 'a']",
+      "[1, 1.5]",
+      "[[1]]",
+      "[1,2]",
+      "[1 , 2]",
+      "[ 1]",
+      "[1, ]",
+      "[true, date('2025-01-01')]",
+    ])
+      assert.ok(isRefused(literal), literal);
+    assert.ok(!isRefused("[1, 2]"));
+    assert.ok(!isRefused("[date('2025-01-01'), date('2025-01-02')]"));
+  });
+});
+
+describe("parseNodeBatch: only c360's node statements", () => {
+  const rows = ["{`k`: 1, `a`: 'x'}", "{`k`: 2, `b`: date('2025-01-01')}"];
+  const canonical = nodeBatchStatement("W", ["k"], rows);
+
+  it("reads the statement c360 writes, after any comments", () => {
+    assert.equal(parseNodeBatch(statementOf(canonical))?.rows, 2);
+    const commented = parseNodeBatch(statementOf(`// ---- nodes :W from db.w ----\r\n/* c */ ${canonical}`));
+    assert.equal(commented?.rows, 2);
+    assert.equal(commented?.label, "W");
+    assert.deepEqual(commented?.keyColumns, ["k"]);
+    const odd = parseNodeBatch(
+      statementOf(nodeBatchStatement("A`b", ["k`1", "k 2"], ["{`k``1`: 1, `k 2`: 'x'}"])),
+    );
+    assert.equal(odd?.label, "A`b");
+    assert.deepEqual(odd?.keyColumns, ["k`1", "k 2"]);
+  });
+
+  it("leaves everything else to run as written", () => {
+    const edits = [
+      // Code hidden behind a comment that a lone CR ends.
+      `// x\rCREATE (:Pwned)\n${canonical}`,
+      canonical.replaceAll("\n", "\r\n"),
+      canonical.replace(",\n", ", \n"),
+      canonical.replace("`k`: 1", "`k`:1"),
+      canonical.replace("`k`: 1", "`k`: 01"),
+      canonical.replace("'x'", "'x' "),
+      canonical.replace("SET n = row", "SET n += row"),
+      canonical.replace("SET n = row", "SET n = row\nRETURN n"),
+      canonical.replace("MERGE (n:`W` {`k`: row.`k`})", "MERGE (n:`W` {`k`: row.`a`})"),
+      canonical.replace("MERGE (n:`W`", "MERGE (n:W"),
+      canonical.replace("UNWIND [\n", "UNWIND [\n\n"),
+      canonical.replace("{`k`: 2, ", "{"),
+      canonical.replace("`a`: 'x'", "`a`: 'x', `a`: 'y'"),
+      canonical.replace("date('2025-01-01')", "date('2025-13-01')"),
+      canonical.replace("'x'", "'x' + 'y'"),
+      canonical.replace("'x'", "null"),
+      `${canonical} // trailing`,
+      nodeBatchStatement("W", ["k"], []),
+    ];
+    for (const edited of edits)
+      assert.equal(parseNodeBatch(statementOf(edited)), undefined, JSON.stringify(edited));
+  });
+});
+
+describe("the script header", () => {
+  const header = (line: string) =>
+    statementOf(`// c360 0.1.0: Customer 360 graph script\n${line}\n// run id: 1\nRETURN 1`);
+
+  it("reads the format line, and takes a c360 script without one as format 1", () => {
+    assert.deepEqual(scriptKind(header(`// c360 script format: ${scriptFormatVersion}`), "x"), {
+      writtenBy: "c360",
+      format: scriptFormatVersion,
+    });
+    assert.deepEqual(scriptKind(header("// run id: 2"), "x"), { writtenBy: "c360", format: 1 });
+    assert.deepEqual(scriptKind(statementOf("// my own script\nRETURN 1"), "x").writtenBy, "hand");
+  });
+
+  it("refuses a newer or unknown format, saying what to do", () => {
+    for (const [line, pattern] of [
+      [
+        "// c360 script format: 2",
+        /x\.cypher is in script format 2, newer than this c360 reads \(format 1\)/,
+      ],
+      ["// c360 script format: 1.5", /names script format "1\.5"/],
+      ["// c360 script format: ", /names script format ""/],
+    ] as const) {
+      assert.throws(
+        () => scriptKind(header(line), "x.cypher"),
+        (error: unknown) =>
+          error instanceof ScriptFileError &&
+          pattern.test(error.message) &&
+          error.exitCode === 11 &&
+          error.hint !== undefined,
+        line,
+      );
+    }
+  });
+});
