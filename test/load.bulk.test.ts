@@ -76,6 +76,22 @@ function stagingLeftovers(home: string): string[] {
   return readdirSync(dir).filter((name) => name.startsWith(`${path.basename(home)}.c360-`));
 }
 
+/** Live processes whose command line mentions `text`. */
+function processesMentioning(text: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (command.includes(text)) found.push(`${pid}: ${command}`);
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
+}
+
 describe("c360 load --bulk on the sample universe", () => {
   let universe: TestUniverse;
   let env: Record<string, string>;
@@ -241,6 +257,34 @@ describe("c360 load --bulk on the sample universe", () => {
     assert.equal(existsSync(target), false);
     assert.deepEqual(stagingLeftovers(target), []);
   });
+
+  for (const [phase, mainClass] of [
+    ["the importer", "org.neo4j.cli.AdminTool"],
+    ["the staging engine", "dev.c360.neo4j.Launcher"],
+  ] as const) {
+    it(`exits at a second signal during ${phase}, its child and the staging home gone`, async () => {
+      const target = path.join(emptyDir(), "store");
+      const running = startCli(["load", script, "--bulk", "--neo4j-home", target, ...bulkFlags], {
+        env,
+        timeoutMs: 300_000,
+      });
+      // Watched in /proc, not in the log (which the CLI may flush late): the child in the staging home.
+      const staged = () => processesMentioning(`${target}.c360-bulk-`).filter((p) => p.includes(mainClass));
+      let exited = false;
+      void running.result.then(() => (exited = true));
+      while (!exited && staged().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (exited) assert.fail(`the load ended before ${phase} ran: ${(await running.result).stderr}`);
+      running.child.kill("SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      running.child.kill("SIGTERM");
+      const result = await running.result;
+      assert.equal(result.code, ExitCode.terminated, result.stderr);
+      assert.match(result.stderr, /second signal: exiting now/);
+      assert.deepEqual(processesMentioning(`${target}.c360-bulk-`), []);
+      assert.deepEqual(stagingLeftovers(target), []);
+      assert.equal(existsSync(target), false);
+    });
+  }
 
   it("`c360 run --bulk --clear` generates a script and replaces the graph with it", async () => {
     const run = await cli(["run", "--bulk", "--clear", "--neo4j-home", home, ...bulkFlags]);

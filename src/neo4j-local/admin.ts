@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { TargetError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { killOnForcedExit } from "../signals.js";
 import { ensureLauncherBuilt, neo4jJavaArgs } from "./launcher.js";
 
 export interface AdminRun {
@@ -21,6 +22,8 @@ export function runAdmin(home: string, heap: string, args: string[], logger: Log
     env: { ...process.env, NEO4J_HOME: home },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // A second signal exits at once: the importer must not go on writing a store behind us.
+  const forget = killOnForcedExit(child);
   let output = "";
   const keep = (chunk: string) => {
     // The tail is what explains a failure; progress lines before it are not kept.
@@ -29,8 +32,14 @@ export function runAdmin(home: string, heap: string, args: string[], logger: Log
   child.stdout.setEncoding("utf8").on("data", keep);
   child.stderr.setEncoding("utf8").on("data", keep);
   return new Promise((resolve, reject) => {
-    child.once("error", (error) => reject(new TargetError(`cannot start java: ${error.message}`)));
-    child.once("close", (code) => resolve({ code, output }));
+    child.once("error", (error) => {
+      forget();
+      reject(new TargetError(`cannot start java: ${error.message}`));
+    });
+    child.once("close", (code) => {
+      forget();
+      resolve({ code, output });
+    });
   });
 }
 

@@ -10,6 +10,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { PrerequisiteError, TargetError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { killOnForcedExit } from "../signals.js";
 import { projectRoot } from "../version.js";
 
 export const launcherDir = path.join(projectRoot, "neo4j-local");
@@ -117,6 +118,9 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     "--exit-on-stdin-eof",
   ]);
   const child: ChildProcessWithoutNullStreams = spawn("java", args, { stdio: ["pipe", "pipe", "pipe"] });
+  // It would exit once our stdin pipe closes, but only after a clean shutdown that writes its
+  // store: a second signal must not leave it running over a directory that is being removed.
+  const forget = killOnForcedExit(child);
   const logFile = path.join(options.home, "launcher.log");
   const log = createWriteStream(logFile, { flags: "a" });
   child.stderr.pipe(log);
@@ -128,10 +132,14 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
 
   const exited = new Promise<number | null>((resolve) => {
     child.once("exit", (code) => {
+      forget();
       log.end();
       resolve(code);
     });
-    child.once("error", () => resolve(null));
+    child.once("error", () => {
+      forget();
+      resolve(null);
+    });
   });
 
   const boltUri = await new Promise<string>((resolve, reject) => {

@@ -13,12 +13,13 @@
  * The target's graph is untouched until step 4 and replaced whole in it: a failure anywhere before
  * leaves it as it was, and the staging home is removed.
  */
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { RefusedError, TargetError, messageOf } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { createDriver } from "../../neo4j/driver.js";
+import { onForcedExit } from "../../signals.js";
 import { importDatabase, isStoreInUse } from "../../neo4j-local/admin.js";
 import { startLocalNeo4j } from "../../neo4j-local/launcher.js";
 import { isPlainIdentifier, quoteName } from "../../script/literals.js";
@@ -151,6 +152,9 @@ export async function bulkLoad(options: BulkLoadOptions): Promise<LoadCounters> 
   const replacing = await checkTarget({ ...target, home }, options.replace, logger);
   const staging = `${home}.c360-bulk-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
+  // A second signal exits at once; the children working in the staging home die first (see
+  // onForcedExit), then it goes.
+  const forgetStaging = onForcedExit(() => rmSync(staging, { recursive: true, force: true }));
   const csvDir = path.join(staging, "import");
   await mkdir(csvDir, { recursive: true });
   const stopCheck = () => {
@@ -260,5 +264,6 @@ export async function bulkLoad(options: BulkLoadOptions): Promise<LoadCounters> 
     throw error;
   } finally {
     await rm(staging, { recursive: true, force: true });
+    forgetStaging();
   }
 }
