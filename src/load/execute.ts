@@ -163,167 +163,216 @@ export async function executeStatements(
   statements: AsyncIterable<Statement> | Iterable<Statement>,
   options: ExecuteOptions,
 ): Promise<LoadCounters> {
-  const counters = emptyCounters();
-  const rowsPerTransaction = options.rowsPerTransaction ?? defaultRowsPerTransaction;
-  const writers = Math.max(1, options.writers ?? defaultWriters);
-  const startAfter = options.startAfter ?? 0;
-  let lastComplete = startAfter;
-  let pending: PendingBatch | undefined;
-  const sessionConfig = { database: options.database, defaultAccessMode: neo4j.session.WRITE };
-  const session = driver.session(sessionConfig);
-  const txConfig =
-    options.transactionTimeoutMs !== undefined && options.transactionTimeoutMs > 0
-      ? { timeout: options.transactionTimeoutMs }
-      : undefined;
+  const execution = new Execution(driver, options);
+  try {
+    for await (const statement of statements) await execution.take(statement);
+    await execution.finish();
+  } finally {
+    await execution.close();
+  }
+  return execution.counters;
+}
 
-  const statementError = (what: string, statement: Statement, error: unknown): StatementError => {
+/** One run of executeStatements: the batch being filled, the writes in flight, the checkpoint. */
+class Execution {
+  readonly counters = emptyCounters();
+  private readonly rowsPerTransaction: number;
+  private readonly writers: number;
+  private readonly startAfter: number;
+  private readonly sessionConfig: { database: string; defaultAccessMode: typeof neo4j.session.WRITE };
+  private readonly txConfig: { timeout: number } | undefined;
+  private readonly session: Session;
+  private lastComplete: number;
+  private pending: PendingBatch | undefined;
+  private section: Section = "statements";
+  private sectionStarted = Date.now();
+  private sectionStatements = 0;
+  // Node batches commit out of order (up to `writers` at once); the checkpoint only ever moves to
+  // a statement whose predecessors have all committed, so a resumed load never skips one.
+  private readonly issued: Array<{ lastIndex: number; committed: boolean }> = [];
+  private readonly running = new Set<Promise<void>>();
+  private checkpoints = Promise.resolve();
+  private failure: (() => Error) | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly options: ExecuteOptions,
+  ) {
+    this.rowsPerTransaction = options.rowsPerTransaction ?? defaultRowsPerTransaction;
+    this.writers = Math.max(1, options.writers ?? defaultWriters);
+    this.startAfter = options.startAfter ?? 0;
+    this.lastComplete = this.startAfter;
+    this.sessionConfig = { database: options.database, defaultAccessMode: neo4j.session.WRITE };
+    this.txConfig =
+      options.transactionTimeoutMs !== undefined && options.transactionTimeoutMs > 0
+        ? { timeout: options.transactionTimeoutMs }
+        : undefined;
+    this.session = driver.session(this.sessionConfig);
+  }
+
+  /** One statement of the script, in order. */
+  async take(statement: Statement): Promise<void> {
+    const opens = sectionOf(statement);
+    if (statement.index <= this.startAfter) {
+      // A resumed load still knows which section it resumes in.
+      this.section = opens ?? this.section;
+      return;
+    }
+    if (this.failure !== undefined || this.stopping) await this.settle();
+    if (opens !== undefined && opens !== this.section) {
+      await this.flush();
+      await this.settle();
+      this.endSection();
+      this.section = opens;
+    }
+    this.sectionStatements++;
+    if (await this.addToBatch(statement)) return;
+    // Anything else is a barrier: it may depend on every node written before it.
+    await this.flush();
+    await this.settle();
+    await this.runAsWritten(statement);
+  }
+
+  /** After the last statement: everything committed, the last section timed. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.settle();
+    this.endSection();
+  }
+
+  /**
+   * On an early exit too (a failed statement, a broken script stream): writes still in flight
+   * finish before the caller records the checkpoint.
+   */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.running);
+    await this.checkpoints;
+    await this.session.close().catch(() => undefined);
+  }
+
+  /** Adds a node statement's rows to the pending batch; false for any other statement. */
+  private async addToBatch(statement: Statement): Promise<boolean> {
+    // Consecutive statements for the same label share a table (and a transaction).
+    if (this.pending !== undefined && !statement.text.endsWith(this.pending.tail)) await this.flush();
+    const batch = this.options.literal === true ? undefined : parseNodeBatch(statement, this.pending?.table);
+    if (batch === undefined) return false;
+    const pending = (this.pending ??= {
+      tail: batch.tail,
+      table: batch.table,
+      first: statement,
+      lastIndex: statement.index,
+      statements: 0,
+      chars: 0,
+    });
+    pending.lastIndex = statement.index;
+    pending.statements++;
+    pending.chars += statement.text.length;
+    if (pending.table.rows.length >= this.rowsPerTransaction || pending.chars >= maxBatchChars)
+      await this.flush();
+    return true;
+  }
+
+  /** A statement that is not a node batch, run alone: in auto-commit if it needs it. */
+  private async runAsWritten(statement: Statement): Promise<void> {
+    let summary: ResultSummary;
+    try {
+      summary = isAutoCommit(statement.text)
+        ? await runAutoCommit(
+            this.session,
+            statement.text,
+            this.options.literal === true ? undefined : firstLoadForm(statement),
+          )
+        : await this.session.executeWrite((tx) => tx.run(statement.text).summary(), this.txConfig);
+    } catch (error) {
+      throw this.statementError(`statement ${statement.index}`, statement, error);
+    }
+    addCounters(this.counters, summary, 1);
+    this.issued.push({ lastIndex: statement.index, committed: true });
+    await this.advanceCheckpoint();
+    if (this.stopping) throw new StopRequested(this.lastComplete, this.counters);
+  }
+
+  private statementError(what: string, statement: Statement, error: unknown): StatementError {
     const code = (error as { code?: string }).code;
     return new StatementError(
       `${what} (line ${statement.line}: ${firstLine(statement)}) failed${code === undefined ? "" : ` [${code}]`}: ${messageOf(error)}`,
-      lastComplete,
-      counters,
+      this.lastComplete,
+      this.counters,
       code,
       error,
     );
-  };
+  }
 
-  let section: Section = "statements";
-  let sectionStarted = Date.now();
-  let sectionStatements = 0;
-  const endSection = () => {
-    if (sectionStatements > 0)
-      options.onSection?.({ section, ms: Date.now() - sectionStarted, statements: sectionStatements });
-    sectionStarted = Date.now();
-    sectionStatements = 0;
-  };
+  private endSection(): void {
+    if (this.sectionStatements > 0)
+      this.options.onSection?.({
+        section: this.section,
+        ms: Date.now() - this.sectionStarted,
+        statements: this.sectionStatements,
+      });
+    this.sectionStarted = Date.now();
+    this.sectionStatements = 0;
+  }
 
-  // Node batches commit out of order (up to `writers` at once); the checkpoint only ever moves to
-  // a statement whose predecessors have all committed, so a resumed load never skips one.
-  const issued: Array<{ lastIndex: number; committed: boolean }> = [];
-  const running = new Set<Promise<void>>();
-  let checkpoints = Promise.resolve();
-  let failure: (() => Error) | undefined;
-  let stopping = false;
-
-  const advanceCheckpoint = async () => {
-    while (issued[0]?.committed === true) {
-      lastComplete = (issued.shift() as { lastIndex: number }).lastIndex;
-      await options.onCommit?.(lastComplete, counters);
-      if (options.shouldStop?.() === true) stopping = true;
+  private async advanceCheckpoint(): Promise<void> {
+    while (this.issued[0]?.committed === true) {
+      this.lastComplete = (this.issued.shift() as { lastIndex: number }).lastIndex;
+      await this.options.onCommit?.(this.lastComplete, this.counters);
+      if (this.options.shouldStop?.() === true) this.stopping = true;
     }
-  };
+  }
 
   /** The first failure (or a stop), once nothing else is running: the checkpoint is then final. */
-  const settle = async () => {
-    await Promise.all(running);
-    await checkpoints;
-    if (failure !== undefined) throw failure();
-    if (stopping) throw new StopRequested(lastComplete, counters);
-  };
+  private async settle(): Promise<void> {
+    await Promise.all(this.running);
+    await this.checkpoints;
+    if (this.failure !== undefined) throw this.failure();
+    if (this.stopping) throw new StopRequested(this.lastComplete, this.counters);
+  }
 
-  const launch = (batch: PendingBatch) => {
+  /** Sends the pending batch once fewer than `writers` are in flight. */
+  private async flush(): Promise<void> {
+    if (this.pending === undefined) return;
+    const batch = this.pending;
+    this.pending = undefined;
+    while (this.running.size >= this.writers) await Promise.race(this.running);
+    if (this.failure !== undefined || this.stopping) await this.settle();
+    this.launch(batch);
+  }
+
+  private launch(batch: PendingBatch): void {
     // The decoded rows of earlier batches are garbage now: collect them while they are few.
     collectGarbage();
     const ticket = { lastIndex: batch.lastIndex, committed: false };
-    issued.push(ticket);
-    const write = (async () => {
-      const writer = driver.session(sessionConfig);
-      try {
-        const summary = await writer.executeWrite(
-          (tx) => tx.run(nodeBatchQuery(batch.tail, batch.table), { rows: batch.table.rows }).summary(),
-          txConfig,
-        );
-        addCounters(counters, summary, batch.statements);
-        ticket.committed = true;
-        checkpoints = checkpoints.then(advanceCheckpoint).catch((error: unknown) => {
-          failure ??= () => (error instanceof Error ? error : new Error(String(error)));
-        });
-      } catch (error) {
-        const which =
-          batch.first.index === batch.lastIndex
-            ? `statement ${batch.first.index}`
-            : `statements ${batch.first.index}-${batch.lastIndex}`;
-        failure ??= () => statementError(which, batch.first, error);
-      } finally {
-        await writer.close().catch(() => undefined);
-      }
-    })();
-    running.add(write);
-    void write.finally(() => running.delete(write));
-  };
-
-  const flush = async () => {
-    if (pending === undefined) return;
-    const batch = pending;
-    pending = undefined;
-    while (running.size >= writers) await Promise.race(running);
-    if (failure !== undefined || stopping) await settle();
-    launch(batch);
-  };
-
-  try {
-    for await (const statement of statements) {
-      const opens = sectionOf(statement);
-      if (statement.index <= startAfter) {
-        // A resumed load still knows which section it resumes in.
-        section = opens ?? section;
-        continue;
-      }
-      if (failure !== undefined || stopping) await settle();
-      if (opens !== undefined && opens !== section) {
-        await flush();
-        await settle();
-        endSection();
-        section = opens;
-      }
-      sectionStatements++;
-      // Consecutive statements for the same label share a table (and a transaction).
-      if (pending !== undefined && !statement.text.endsWith(pending.tail)) await flush();
-      const batch = options.literal === true ? undefined : parseNodeBatch(statement, pending?.table);
-      if (batch !== undefined) {
-        pending ??= {
-          tail: batch.tail,
-          table: batch.table,
-          first: statement,
-          lastIndex: statement.index,
-          statements: 0,
-          chars: 0,
-        };
-        pending.lastIndex = statement.index;
-        pending.statements++;
-        pending.chars += statement.text.length;
-        if (pending.table.rows.length >= rowsPerTransaction || pending.chars >= maxBatchChars) await flush();
-        continue;
-      }
-      // Anything else is a barrier: it may depend on every node written before it.
-      await flush();
-      await settle();
-      let summary: ResultSummary | undefined;
-      try {
-        summary = isAutoCommit(statement.text)
-          ? await runAutoCommit(
-              session,
-              statement.text,
-              options.literal === true ? undefined : firstLoadForm(statement),
-            )
-          : await session.executeWrite((tx) => tx.run(statement.text).summary(), txConfig);
-      } catch (error) {
-        throw statementError(`statement ${statement.index}`, statement, error);
-      }
-      addCounters(counters, summary, 1);
-      issued.push({ lastIndex: statement.index, committed: true });
-      await advanceCheckpoint();
-      if (stopping) throw new StopRequested(lastComplete, counters);
-    }
-    await flush();
-    await settle();
-    endSection();
-  } finally {
-    // On an early exit (a failed statement, a broken script stream) writes still in flight finish
-    // before the caller records the checkpoint.
-    await Promise.allSettled(running);
-    await checkpoints;
-    await session.close().catch(() => undefined);
+    this.issued.push(ticket);
+    const write = this.write(batch, ticket);
+    this.running.add(write);
+    void write.finally(() => this.running.delete(write));
   }
-  return counters;
+
+  private async write(batch: PendingBatch, ticket: { committed: boolean }): Promise<void> {
+    const writer = this.driver.session(this.sessionConfig);
+    try {
+      const summary = await writer.executeWrite(
+        (tx) => tx.run(nodeBatchQuery(batch.tail, batch.table), { rows: batch.table.rows }).summary(),
+        this.txConfig,
+      );
+      addCounters(this.counters, summary, batch.statements);
+      ticket.committed = true;
+      this.checkpoints = this.checkpoints
+        .then(() => this.advanceCheckpoint())
+        .catch((error: unknown) => {
+          this.failure ??= () => (error instanceof Error ? error : new Error(String(error)));
+        });
+    } catch (error) {
+      const which =
+        batch.first.index === batch.lastIndex
+          ? `statement ${batch.first.index}`
+          : `statements ${batch.first.index}-${batch.lastIndex}`;
+      this.failure ??= () => this.statementError(which, batch.first, error);
+    } finally {
+      await writer.close().catch(() => undefined);
+    }
+  }
 }
