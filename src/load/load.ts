@@ -216,9 +216,18 @@ export async function clearGraph(driver: Driver, database: string): Promise<void
   }
 }
 
-export async function loadScript(options: LoadOptions): Promise<LoadResult> {
-  const { logger } = options;
-  const started = Date.now();
+/** What a load knows as it goes: kept in step with the control database's record. */
+interface LoadState {
+  runId?: number;
+  scriptId?: number;
+  /** The checkpoint: statements up to this one are in the graph. */
+  lastComplete: number;
+  /** Whether the graph may already hold some of the script (a failure now is partial). */
+  touchedGraph: boolean;
+  sections: Array<SectionTiming | BulkSectionTiming>;
+}
+
+function refuseContradictions(options: LoadOptions): void {
   if (options.bulk !== undefined && options.resume === true) {
     throw new RefusedError("--resume does not apply to --bulk", {
       hint: "A bulk load replaces the whole graph or nothing: run it again without --resume.",
@@ -229,202 +238,244 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       hint: "--resume continues a failed load; --clear starts from an empty graph.",
     });
   }
-  const script =
-    options.written !== undefined
-      ? {
-          path: await realpath(options.written.path),
-          sha256: options.written.sha256,
-          sizeBytes: options.written.sizeBytes,
-          statements: options.written.statementCount,
-        }
-      : await scanScript(options.file);
+}
+
+/** The script as `c360 run` just wrote it, or as a read of the whole file finds it. */
+async function scriptToLoad(options: LoadOptions): Promise<ScannedScript> {
+  if (options.written === undefined) return scanScript(options.file);
+  return {
+    path: await realpath(options.written.path),
+    sha256: options.written.sha256,
+    sizeBytes: options.written.sizeBytes,
+    statements: options.written.statementCount,
+  };
+}
+
+/** With --resume, the checkpoint of the script's last load, which must have failed. */
+async function resumePoint(
+  control: PgClient,
+  script: ScannedScript,
+  registration: { scriptId: number; changed: boolean },
+  logger: Logger,
+): Promise<number> {
+  if (registration.changed) {
+    throw new RefusedError(`cannot resume ${script.path}: its content changed since the load that failed`, {
+      hint: "The checkpoint counts statements of the old content; load the new content without --resume.",
+    });
+  }
+  const last = await control.query<{
+    log_id: number;
+    status: string;
+    statements_executed: number | null;
+  }>(sqlFile("control/queries/select-last-load.sql"), [registration.scriptId]);
+  const previous = last.rows[0];
+  if (previous === undefined || previous.status === "completed") {
+    throw new RefusedError(
+      `nothing to resume: ${script.path} has ${previous === undefined ? "never been loaded" : "completed its last load"}`,
+      { hint: "Run `c360 load <file>` without --resume." },
+    );
+  }
+  const resumedAfter = previous.statements_executed ?? 0;
+  logger.info({ previousRun: previous.log_id, resumeAfter: resumedAfter }, "resuming a failed load");
+  return resumedAfter;
+}
+
+function recordCheckpoint(control: PgClient, runId: number, index: number, counters: LoadCounters) {
+  return control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
+    runId,
+    index,
+    counters.nodesCreated,
+    counters.relationshipsCreated,
+    counters.propertiesSet,
+  ]);
+}
+
+function sectionLogger(state: LoadState, logger: Logger) {
+  return (timing: SectionTiming | BulkSectionTiming) => {
+    state.sections.push(timing);
+    logger.info(timing, `load section completed: ${timing.section}`);
+  };
+}
+
+/** A bulk load: offline, all or nothing, its sections logged like an online load's. */
+async function loadInBulk(
+  options: LoadOptions,
+  target: BulkTarget,
+  script: ScannedScript,
+  control: PgClient,
+  state: LoadState,
+  resumedAfter: number,
+): Promise<LoadCounters> {
+  if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
+  const reread = rereadScript(script);
+  let result: LoadCounters;
+  try {
+    result = await bulkLoad({
+      file: script.path,
+      bytes: reread.chunks,
+      verifyScript: reread.verify,
+      target,
+      replace: options.clear === true,
+      logger: options.logger,
+      shouldStop: () => options.stop?.requested === true,
+      onSection: sectionLogger(state, options.logger),
+    });
+  } catch (error) {
+    if (error instanceof BulkStopped) throw new StopRequested(0, emptyCounters());
+    throw error;
+  }
+  state.lastComplete = script.statements;
+  await recordCheckpoint(control, state.runId as number, script.statements, result);
+  options.progress?.statementDone(script.statements, script.statements, result);
+  return result;
+}
+
+/** An online load: optionally clear, then execute the statements, checkpointing every commit. */
+async function loadOnline(
+  options: LoadOptions,
+  script: ScannedScript,
+  control: PgClient,
+  state: LoadState,
+  resumedAfter: number,
+): Promise<LoadCounters> {
+  const { logger } = options;
+  const timeouts = options.timeouts ?? defaultTimeouts;
+  return withDriver(options.neo4j, timeouts, async (driver) => {
+    // A stop requested before anything ran (say, late in generate) must not still clear the graph.
+    if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
+    if (options.clear === true) {
+      logger.info("clearing the graph (--clear)");
+      state.touchedGraph = true;
+      await clearGraph(driver, options.neo4j.database).catch((error: unknown) => {
+        throw new TargetError(`clearing the graph failed: ${messageOf(error)}`, { cause: error });
+      });
+    }
+    // The file is hashed again as it executes: content that changes under a running load is caught.
+    const reread = rereadScript(script);
+    let lastCommitAt = Date.now();
+    const result = await executeStatements(
+      driver,
+      readStatements(reread.chunks, { maxStatementLength, name: script.path }),
+      {
+        database: options.neo4j.database,
+        startAfter: resumedAfter,
+        transactionTimeoutMs: timeouts.statementMs,
+        rowsPerTransaction: options.rowsPerTransaction,
+        shouldStop: () => options.stop?.requested === true,
+        onSection: sectionLogger(state, logger),
+        onCommit: async (index, soFar) => {
+          logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
+          lastCommitAt = Date.now();
+          state.lastComplete = index;
+          state.touchedGraph = true;
+          await recordCheckpoint(control, state.runId as number, index, soFar);
+          options.progress?.statementDone(index, script.statements, soFar);
+        },
+      },
+    );
+    reread.verify();
+    return result;
+  });
+}
+
+/** What a failed load reports: a stop is `aborted`, a failure after a change is a partial load. */
+function loadFailure(
+  caught: unknown,
+  options: LoadOptions,
+  state: LoadState,
+): { error: unknown; status: "failed" | "aborted" } {
+  if (caught instanceof StopRequested) {
+    const exitCode = options.stop?.exitCode ?? ExitCode.interrupted;
+    return {
+      status: "aborted",
+      error:
+        options.bulk !== undefined
+          ? new AbortedError("bulk load stopped by a signal; the graph was not changed", exitCode, {
+              hint: "Run the bulk load again.",
+            })
+          : new AbortedError(
+              `load stopped by a signal after statement ${caught.lastCompleteStatement}`,
+              exitCode,
+              {
+                hint: "Continue it with `c360 load --resume <file>`.",
+              },
+            ),
+    };
+  }
+  if (caught instanceof StatementError || (caught instanceof TargetError && state.touchedGraph)) {
+    const touched = state.touchedGraph;
+    return {
+      status: "failed",
+      error: new C360Error(
+        `${caught.message}${touched ? `; statements up to ${state.lastComplete} are in the graph` : ""}`,
+        touched ? ExitCode.partialLoad : ExitCode.target,
+        {
+          cause: caught,
+          hint: touched
+            ? "Fix the cause, then `c360 load --resume <file>` continues where it stopped."
+            : undefined,
+        },
+      ),
+    };
+  }
+  return { error: caught, status: "failed" };
+}
+
+export async function loadScript(options: LoadOptions): Promise<LoadResult> {
+  const { logger } = options;
+  const started = Date.now();
+  refuseContradictions(options);
+  const script = await scriptToLoad(options);
   const control = controlErrors(
     await connect(options.controlDb, controlDbUnreachable, {
       applicationName: "c360 load",
       timeouts: options.timeouts,
     }),
   );
-  let runId: number | undefined;
-  let scriptId: number | undefined;
-  let lastComplete = 0;
-  let touchedGraph = false;
+  const state: LoadState = { lastComplete: 0, touchedGraph: false, sections: [] };
   try {
     await assertSchemaCurrent(control);
     const registration = await registerOrVerify(control, script, options.allowModified === true, logger);
-    scriptId = registration.scriptId;
-
-    let resumedAfter = 0;
-    if (options.resume === true) {
-      if (registration.changed) {
-        throw new RefusedError(
-          `cannot resume ${script.path}: its content changed since the load that failed`,
-          {
-            hint: "The checkpoint counts statements of the old content; load the new content without --resume.",
-          },
-        );
-      }
-      const last = await control.query<{
-        log_id: number;
-        status: string;
-        statements_executed: number | null;
-      }>(sqlFile("control/queries/select-last-load.sql"), [scriptId]);
-      const previous = last.rows[0];
-      if (previous === undefined || previous.status === "completed") {
-        throw new RefusedError(
-          `nothing to resume: ${script.path} has ${previous === undefined ? "never been loaded" : "completed its last load"}`,
-          {
-            hint: "Run `c360 load <file>` without --resume.",
-          },
-        );
-      }
-      resumedAfter = previous.statements_executed ?? 0;
-      // The graph already holds the statements before the checkpoint: any failure now is partial.
-      touchedGraph = resumedAfter > 0;
-      logger.info({ previousRun: previous.log_id, resumeAfter: resumedAfter }, "resuming a failed load");
-    }
-    lastComplete = resumedAfter;
+    state.scriptId = registration.scriptId;
+    const resumedAfter =
+      options.resume === true ? await resumePoint(control, script, registration, logger) : 0;
+    // The graph already holds the statements before the checkpoint: any failure now is partial.
+    state.touchedGraph = resumedAfter > 0;
+    state.lastComplete = resumedAfter;
 
     const inserted = await control.query<{ log_id: number }>(
       sqlFile("control/queries/insert-load-run-log.sql"),
-      ["load", toolVersion, scriptId, script.statements, options.parentRunId ?? null, resumedAfter],
+      ["load", toolVersion, state.scriptId, script.statements, options.parentRunId ?? null, resumedAfter],
     );
-    runId = inserted.rows[0]?.log_id;
+    state.runId = inserted.rows[0]?.log_id;
     logger.info(
-      { runId, script: script.path, statements: script.statements, resumeAfter: resumedAfter },
+      { runId: state.runId, script: script.path, statements: script.statements, resumeAfter: resumedAfter },
       "load started",
     );
-
-    const timeouts = options.timeouts ?? defaultTimeouts;
-    /** A bulk load: offline, all or nothing, its sections logged like an online load's. */
-    const bulk = async (target: BulkTarget): Promise<LoadCounters> => {
-      if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
-      const reread = rereadScript(script);
-      let result: LoadCounters;
-      try {
-        result = await bulkLoad({
-          file: script.path,
-          bytes: reread.chunks,
-          verifyScript: reread.verify,
-          target,
-          replace: options.clear === true,
-          logger,
-          shouldStop: () => options.stop?.requested === true,
-          onSection: (timing) => {
-            sections.push(timing);
-            logger.info(timing, `load section completed: ${timing.section}`);
-          },
-        });
-      } catch (error) {
-        if (error instanceof BulkStopped) throw new StopRequested(0, emptyCounters());
-        throw error;
-      }
-      lastComplete = script.statements;
-      await control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
-        runId,
-        script.statements,
-        result.nodesCreated,
-        result.relationshipsCreated,
-        result.propertiesSet,
-      ]);
-      options.progress?.statementDone(script.statements, script.statements, result);
-      return result;
-    };
-    const sections: Array<SectionTiming | BulkSectionTiming> = [];
-    let lastCommitAt = Date.now();
     const counters =
       options.bulk !== undefined
-        ? await bulk(options.bulk)
-        : await withDriver(options.neo4j, timeouts, async (driver) => {
-            // A stop requested before anything ran (say, late in generate) must not still clear the graph.
-            if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
-            if (options.clear === true) {
-              logger.info("clearing the graph (--clear)");
-              touchedGraph = true;
-              await clearGraph(driver, options.neo4j.database).catch((error: unknown) => {
-                throw new TargetError(`clearing the graph failed: ${messageOf(error)}`, { cause: error });
-              });
-            }
-            // The file is hashed again as it executes: content that changes under a running load is caught.
-            const reread = rereadScript(script);
-            const result = await executeStatements(
-              driver,
-              readStatements(reread.chunks, { maxStatementLength, name: script.path }),
-              {
-                database: options.neo4j.database,
-                startAfter: resumedAfter,
-                transactionTimeoutMs: timeouts.statementMs,
-                rowsPerTransaction: options.rowsPerTransaction,
-                shouldStop: () => options.stop?.requested === true,
-                onSection: (timing) => {
-                  sections.push(timing);
-                  logger.info(timing, `load section completed: ${timing.section}`);
-                },
-                onCommit: async (index, soFar) => {
-                  logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
-                  lastCommitAt = Date.now();
-                  lastComplete = index;
-                  touchedGraph = true;
-                  await control.query(sqlFile("control/queries/checkpoint-run-log.sql"), [
-                    runId,
-                    index,
-                    soFar.nodesCreated,
-                    soFar.relationshipsCreated,
-                    soFar.propertiesSet,
-                  ]);
-                  options.progress?.statementDone(index, script.statements, soFar);
-                },
-              },
-            );
-            reread.verify();
-            return result;
-          });
+        ? await loadInBulk(options, options.bulk, script, control, state, resumedAfter)
+        : await loadOnline(options, script, control, state, resumedAfter);
 
-    await finishRun(control, runId as number);
-    await control.query(sqlFile("control/queries/finish-script-run.sql"), [scriptId, "completed"]);
-    logger.info({ runId, ...counters }, "load completed");
+    await finishRun(control, state.runId as number);
+    await control.query(sqlFile("control/queries/finish-script-run.sql"), [state.scriptId, "completed"]);
+    logger.info({ runId: state.runId, ...counters }, "load completed");
     return {
-      runId: runId as number,
-      scriptId,
+      runId: state.runId as number,
+      scriptId: state.scriptId,
       statementsTotal: script.statements,
       resumedAfter,
       counters,
-      sections,
+      sections: state.sections,
       elapsedMs: Date.now() - started,
     };
   } catch (caught) {
-    let error = caught;
-    let status: "failed" | "aborted" = "failed";
-    if (error instanceof StopRequested) {
-      status = "aborted";
-      error =
-        options.bulk !== undefined
-          ? new AbortedError(
-              "bulk load stopped by a signal; the graph was not changed",
-              options.stop?.exitCode ?? ExitCode.interrupted,
-              { hint: "Run the bulk load again." },
-            )
-          : new AbortedError(
-              `load stopped by a signal after statement ${error.lastCompleteStatement}`,
-              options.stop?.exitCode ?? ExitCode.interrupted,
-              { hint: "Continue it with `c360 load --resume <file>`." },
-            );
-    } else if (error instanceof StatementError || (error instanceof TargetError && touchedGraph)) {
-      error = new C360Error(
-        `${(error as Error).message}${touchedGraph ? `; statements up to ${lastComplete} are in the graph` : ""}`,
-        touchedGraph ? ExitCode.partialLoad : ExitCode.target,
-        {
-          cause: error,
-          hint: touchedGraph
-            ? "Fix the cause, then `c360 load --resume <file>` continues where it stopped."
-            : undefined,
-        },
-      );
-    }
-    if (runId !== undefined) {
-      await recordRunFailure(control, options.controlDb, runId, status, error, logger);
-      if (scriptId !== undefined) {
+    const { error, status } = loadFailure(caught, options, state);
+    if (state.runId !== undefined) {
+      await recordRunFailure(control, options.controlDb, state.runId, status, error, logger);
+      if (state.scriptId !== undefined) {
         await control
-          .query(sqlFile("control/queries/finish-script-run.sql"), [scriptId, status])
+          .query(sqlFile("control/queries/finish-script-run.sql"), [state.scriptId, status])
           .catch(() => undefined);
       }
     }
