@@ -133,10 +133,198 @@ function encodeRow(table: TablePlan, keys: readonly string[], row: RawRow): stri
 /** Statement text written between full garbage collections (see src/memory.ts). */
 const charsPerCollection = 32 * 1024 * 1024;
 
+/** Inserts the run's row and one row per table, all `running` until they end. */
+async function startRunLog(
+  control: PgClient,
+  plan: ExportPlan,
+  command: string,
+): Promise<{ runId: number; tableLogs: Map<TablePlan, number> }> {
+  const run = await control.query<{ log_id: number }>(sqlFile("control/queries/insert-run-log.sql"), [
+    command,
+    toolVersion,
+    plan.tables.length,
+  ]);
+  const runId = run.rows[0]?.log_id;
+  if (runId === undefined) throw new ControlDbError("inserting the run log returned no id");
+  const tableLogs = new Map<TablePlan, number>();
+  for (const table of plan.tables) {
+    const inserted = await control.query<{ table_log_id: number }>(
+      sqlFile("control/queries/insert-table-log.sql"),
+      [runId, table.source.sourceId, table.table, table.label, table.excluded.map((e) => e.column)],
+    );
+    tableLogs.set(table, inserted.rows[0]?.table_log_id as number);
+  }
+  return { runId, tableLogs };
+}
+
+/** One connection per source, each reading one consistent snapshot of its tables. */
+async function openSnapshots(
+  plan: ExportPlan,
+  control: PgClient,
+  sources: Map<PlannedSource, PgClient>,
+  timeouts: Timeouts | undefined,
+): Promise<void> {
+  for (const source of plan.sources) {
+    const client = await connect(
+      source.target,
+      (message, cause) => new SourceError(`${source.sourceName}: ${message}`, { cause }),
+      { applicationName: "c360 extract", timeouts },
+    );
+    sources.set(source, client);
+    await client
+      .query(sqlFile("source/session.sql"))
+      .catch(sourceFailure(source.sourceName, "preparing the session"));
+    await client
+      .query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+      .catch(sourceFailure(source.sourceName, "starting a snapshot"));
+    await control.query(sqlFile("control/queries/touch-source.sql"), [source.sourceId]);
+  }
+}
+
+async function countTables(
+  plan: ExportPlan,
+  sources: ReadonlyMap<PlannedSource, PgClient>,
+): Promise<Map<TablePlan, number>> {
+  const rowCounts = new Map<TablePlan, number>();
+  for (const table of plan.tables) {
+    rowCounts.set(
+      table,
+      await countRows(sources.get(table.source) as PgClient, table).catch(
+        sourceFailure(table.source.sourceName, `counting ${table.table}`),
+      ),
+    );
+  }
+  return rowCounts;
+}
+
+/** How one table's rows become node statements, and what is written between collections. */
+interface TableWriting {
+  writer: ScriptWriter;
+  client: PgClient;
+  batchSize: number;
+  fetchSize: number;
+  /** Statement text written since the last full garbage collection (see src/memory.ts). */
+  charsSinceCollection: number;
+  options: GenerateOptions;
+}
+
+/** Writes one table's node statements; returns its row count. Progress goes to the control DB. */
+async function writeTable(
+  table: TablePlan,
+  total: number,
+  tableLogId: number,
+  writing: TableWriting,
+  control: PgClient,
+): Promise<number> {
+  const { writer, options } = writing;
+  await writer.write(sectionMarker("nodes", table));
+  const keys = rowKeys(table.columns.map((column) => column.name));
+  const keyIndexes = table.keyColumns.map((key) => table.columns.findIndex((c) => c.name === key));
+  let batch: string[] = [];
+  let batchLength = 0;
+  let count = 0;
+  let lastProgress = Date.now();
+  const flush = async () => {
+    await writer.statement(nodeBatchStatement(table.label, table.keyColumns, batch));
+    writing.charsSinceCollection += batchLength;
+    batch = [];
+    batchLength = 0;
+  };
+  for await (const chunk of readTable(writing.client, table, writing.fetchSize)) {
+    for (const row of chunk) {
+      refuseNullKey(table, keyIndexes, row);
+      const literal = encodeRow(table, keys, row);
+      batch.push(literal);
+      batchLength += literal.length + 2;
+      // Wide rows (json, bytea, long text) flush early, far below what load accepts.
+      if (batch.length >= writing.batchSize || batchLength >= statementFlushLength) {
+        await flush();
+        if (writing.charsSinceCollection >= charsPerCollection) {
+          writing.charsSinceCollection = 0;
+          collectGarbage();
+        }
+        if (options.stop?.requested === true) {
+          throw new AbortedError(`generate stopped by a signal during ${table.table}`, options.stop.exitCode);
+        }
+      }
+    }
+    count += chunk.length;
+    if (Date.now() - lastProgress > 2000) {
+      lastProgress = Date.now();
+      options.progress?.tableProgress(table, count, total);
+      await control.query(sqlFile("control/queries/progress-table-log.sql"), [tableLogId, count]);
+    }
+  }
+  if (batch.length > 0) await flush();
+  return count;
+}
+
+function refuseNullKey(table: TablePlan, keyIndexes: readonly number[], row: RawRow): void {
+  for (const index of keyIndexes) {
+    if (row[index] === null) {
+      throw new SourceError(
+        `${table.source.sourceName}.${table.table}: a row has NULL in key column ${table.columns[index]?.name}; ` +
+          "a node cannot be keyed by NULL (choose other key_columns)",
+      );
+    }
+  }
+}
+
+/** writeTable, with its table log row kept true: completed, or failed/aborted with the message. */
+async function extractTable(
+  table: TablePlan,
+  total: number,
+  tableLogId: number,
+  writing: TableWriting,
+  control: PgClient,
+): Promise<number> {
+  await control.query(sqlFile("control/queries/start-table-log.sql"), [tableLogId]);
+  await writing.options.progress?.tableStarted(table, total);
+  let count = 0;
+  try {
+    count = await writeTable(table, total, tableLogId, writing, control);
+  } catch (error) {
+    const message = messageOf(error);
+    const status = error instanceof AbortedError ? "aborted" : "failed";
+    await control
+      .query(sqlFile("control/queries/finish-table-log.sql"), [tableLogId, status, count, message])
+      .catch(() => undefined);
+    writing.options.progress?.tableFinished(table, count, message);
+    throw error instanceof C360Error
+      ? error
+      : new SourceError(`extracting ${table.source.sourceName}.${table.table} failed: ${message}`, {
+          cause: error,
+        });
+  }
+  await control.query(sqlFile("control/queries/finish-table-log.sql"), [
+    tableLogId,
+    "completed",
+    count,
+    null,
+  ]);
+  writing.options.progress?.tableFinished(table, count);
+  return count;
+}
+
+/** Completes the file under its final name and registers it in cypher_scripts. */
+async function registerScript(
+  control: PgClient,
+  writer: ScriptWriter,
+): Promise<{ script: WrittenScript; scriptId: number }> {
+  const script = await writer.finish(async (name) => {
+    const taken = await control.query(sqlFile("control/queries/select-script-by-name.sql"), [name]);
+    return (taken.rowCount ?? 0) > 0;
+  });
+  const registered = await control.query<{ script_id: number }>(
+    sqlFile("control/queries/register-script.sql"),
+    [script.name, script.path, script.sizeBytes, script.sha256, script.statementCount],
+  );
+  return { script, scriptId: registered.rows[0]?.script_id as number };
+}
+
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const { logger } = options;
   const batchSize = options.batchSize ?? defaultBatchSize;
-  const fetchSize = options.fetchSize ?? Math.max(batchSize, 1000);
   const control = controlErrors(
     await connect(options.controlDb, controlError, {
       applicationName: "c360 generate",
@@ -148,55 +336,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   let runId: number | undefined;
   try {
     const plan = await planExport(control, options);
-
-    const run = await control.query<{ log_id: number }>(sqlFile("control/queries/insert-run-log.sql"), [
-      options.command ?? "generate",
-      toolVersion,
-      plan.tables.length,
-    ]);
-    runId = run.rows[0]?.log_id;
-    if (runId === undefined) throw new ControlDbError("inserting the run log returned no id");
-    const tableLogs = new Map<TablePlan, number>();
-    for (const table of plan.tables) {
-      const inserted = await control.query<{ table_log_id: number }>(
-        sqlFile("control/queries/insert-table-log.sql"),
-        [runId, table.source.sourceId, table.table, table.label, table.excluded.map((e) => e.column)],
-      );
-      tableLogs.set(table, inserted.rows[0]?.table_log_id as number);
-    }
+    const started = await startRunLog(control, plan, options.command ?? "generate");
+    runId = started.runId;
     logger.info(
       { runId, tables: plan.tables.length, relationships: plan.relationships.length },
       "generate started",
     );
-
-    // One connection per source, each reading one consistent snapshot of its tables.
-    for (const source of plan.sources) {
-      const client = await connect(
-        source.target,
-        (message, cause) => new SourceError(`${source.sourceName}: ${message}`, { cause }),
-        {
-          applicationName: "c360 extract",
-          timeouts: options.timeouts,
-        },
-      );
-      sources.set(source, client);
-      await client
-        .query(sqlFile("source/session.sql"))
-        .catch(sourceFailure(source.sourceName, "preparing the session"));
-      await client
-        .query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        .catch(sourceFailure(source.sourceName, "starting a snapshot"));
-      await control.query(sqlFile("control/queries/touch-source.sql"), [source.sourceId]);
-    }
-    const rowCounts = new Map<TablePlan, number>();
-    for (const table of plan.tables) {
-      rowCounts.set(
-        table,
-        await countRows(sources.get(table.source) as PgClient, table).catch(
-          sourceFailure(table.source.sourceName, `counting ${table.table}`),
-        ),
-      );
-    }
+    await openSnapshots(plan, control, sources, options.timeouts);
+    const rowCounts = await countTables(plan, sources);
 
     const generatedAt = new Date();
     writer = await ScriptWriter.create(options.outputDir, generatedAt);
@@ -207,80 +354,24 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
     const rows = new Map<string, number>();
     let rowsExtracted = 0;
-    let charsSinceCollection = 0;
+    // One across tables: garbage is collected by the text written, whichever table wrote it.
+    const writing: TableWriting = {
+      writer,
+      client: control,
+      batchSize,
+      fetchSize: options.fetchSize ?? Math.max(batchSize, 1000),
+      charsSinceCollection: 0,
+      options,
+    };
     for (const table of plan.tables) {
-      const tableLogId = tableLogs.get(table) as number;
-      const total = rowCounts.get(table) ?? 0;
-      await control.query(sqlFile("control/queries/start-table-log.sql"), [tableLogId]);
-      await options.progress?.tableStarted(table, total);
-      let count = 0;
-      try {
-        await writer.write(sectionMarker("nodes", table));
-        const keys = rowKeys(table.columns.map((column) => column.name));
-        const keyIndexes = table.keyColumns.map((key) => table.columns.findIndex((c) => c.name === key));
-        let batch: string[] = [];
-        let batchLength = 0;
-        let lastProgress = Date.now();
-        for await (const chunk of readTable(sources.get(table.source) as PgClient, table, fetchSize)) {
-          for (const row of chunk) {
-            for (const index of keyIndexes) {
-              if (row[index] === null) {
-                throw new SourceError(
-                  `${table.source.sourceName}.${table.table}: a row has NULL in key column ${table.columns[index]?.name}; ` +
-                    "a node cannot be keyed by NULL (choose other key_columns)",
-                );
-              }
-            }
-            const literal = encodeRow(table, keys, row);
-            batch.push(literal);
-            batchLength += literal.length + 2;
-            // Wide rows (json, bytea, long text) flush early, far below what load accepts.
-            if (batch.length >= batchSize || batchLength >= statementFlushLength) {
-              await writer.statement(nodeBatchStatement(table.label, table.keyColumns, batch));
-              charsSinceCollection += batchLength;
-              batch = [];
-              batchLength = 0;
-              if (charsSinceCollection >= charsPerCollection) {
-                charsSinceCollection = 0;
-                collectGarbage();
-              }
-              if (options.stop?.requested === true) {
-                throw new AbortedError(
-                  `generate stopped by a signal during ${table.table}`,
-                  options.stop.exitCode,
-                );
-              }
-            }
-          }
-          count += chunk.length;
-          if (Date.now() - lastProgress > 2000) {
-            lastProgress = Date.now();
-            options.progress?.tableProgress(table, count, total);
-            await control.query(sqlFile("control/queries/progress-table-log.sql"), [tableLogId, count]);
-          }
-        }
-        if (batch.length > 0)
-          await writer.statement(nodeBatchStatement(table.label, table.keyColumns, batch));
-      } catch (error) {
-        const message = messageOf(error);
-        const status = error instanceof AbortedError ? "aborted" : "failed";
-        await control
-          .query(sqlFile("control/queries/finish-table-log.sql"), [tableLogId, status, count, message])
-          .catch(() => undefined);
-        options.progress?.tableFinished(table, count, message);
-        throw error instanceof C360Error
-          ? error
-          : new SourceError(`extracting ${table.source.sourceName}.${table.table} failed: ${message}`, {
-              cause: error,
-            });
-      }
-      await control.query(sqlFile("control/queries/finish-table-log.sql"), [
-        tableLogId,
-        "completed",
-        count,
-        null,
-      ]);
-      options.progress?.tableFinished(table, count);
+      writing.client = sources.get(table.source) as PgClient;
+      const count = await extractTable(
+        table,
+        rowCounts.get(table) ?? 0,
+        started.tableLogs.get(table) as number,
+        writing,
+        control,
+      );
       rows.set(`${table.source.sourceName}.${table.table}`, count);
       rowsExtracted += count;
     }
@@ -291,21 +382,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         relationshipStatement(relationship, shapes.get(relationship) as RelationshipShape),
       );
 
-    const script = await writer.finish(async (name) => {
-      const taken = await control.query(sqlFile("control/queries/select-script-by-name.sql"), [name]);
-      return (taken.rowCount ?? 0) > 0;
-    });
+    const { script, scriptId } = await registerScript(control, writer);
     writer = undefined;
-    const registered = await control.query<{ script_id: number }>(
-      sqlFile("control/queries/register-script.sql"),
-      [script.name, script.path, script.sizeBytes, script.sha256, script.statementCount],
-    );
-    const scriptId = registered.rows[0]?.script_id as number;
-    await finishRun(control, runId, {
-      scriptId,
-      rowsExtracted,
-      statementsTotal: script.statementCount,
-    });
+    await finishRun(control, runId, { scriptId, rowsExtracted, statementsTotal: script.statementCount });
     logger.info(
       { runId, script: script.path, statements: script.statementCount, rows: rowsExtracted },
       "generate completed",
