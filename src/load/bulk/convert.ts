@@ -26,7 +26,12 @@ import { RefusedError, ScriptFileError } from "../../errors.js";
 import { collectGarbage, collectorOnGrowth } from "../../memory.js";
 import { readStatements, relationshipSectionBytes, sectionOf, type Section } from "../../script/format.js";
 import { codeOf, splitStatements, type Statement } from "../../script/lexer.js";
-import { parseNodeBatch, type RowTable } from "../../script/node-batches.js";
+import {
+  parseNodeBatch,
+  type ColumnKind,
+  type ParamValue,
+  type RowTable,
+} from "../../script/node-batches.js";
 import { parseRelationshipStatement, type RelationshipStatementParts } from "../../script/relationships.js";
 import { isSchemaStatement } from "../../script/schema.js";
 import { compositeKey, csvValue, headerNameProblem, keyPart, type CsvType } from "./csv.js";
@@ -266,220 +271,281 @@ export async function convertScript(
   // Whatever ran before (generate, in `c360 run`) leaves garbage: start from what is live.
   collectGarbage();
   const relationshipSection = await relationshipStatements(file);
-  const { joins, online } = planRelationships(relationshipSection);
-  const labels = new Map<string, LabelFiles>();
-  const schema: Statement[] = [];
-  let nextId = 0;
-  let propertiesSet = 0;
-  let multilineFields = false;
-  let section: Section = "statements";
-  let relationshipIndex = 0;
-  let statements = 0;
-  let fileCount = 0;
-  const collectOnGrowth = collectorOnGrowth(garbageAllowanceBytes);
-  const newFile = (name: string) => path.join(dir, `${String(fileCount++).padStart(4, "0")}-${name}.csv`);
-  const opened: WriteStream[] = [];
-  const openStream = (target: string) => {
-    const out = createWriteStream(target);
-    opened.push(out);
-    return out;
-  };
-  for (const join of joins) {
-    join.scanFile = newFile("keys");
-    join.scanOut = openStream(join.scanFile);
-  }
-  // Joins that look up the same label by the same properties share one index of its keys.
-  const indexes = new Map<string, KeyIndex>();
-  for (const join of joins) {
-    const id = JSON.stringify([join.lookupLabel, join.lookupProperties]);
-    const index = indexes.get(id) ?? {
-      label: join.lookupLabel,
-      properties: join.lookupProperties,
-      keys: new Map(),
-      rows: 0,
-    };
-    indexes.set(id, index);
-    join.lookup = index;
-  }
-  const joinsScanning = (label: string) =>
-    joins.filter((j) => j.scanLabel === label && onlineReason(j) === undefined);
-  const indexesOf = (label: string) =>
-    [...indexes.values()].filter((i) => i.label === label && i.online === undefined);
-
+  const conversion = new Conversion(dir, planRelationships(relationshipSection));
   try {
+    let section: Section = "statements";
+    let relationshipIndex = 0;
     for await (const statement of readStatements(bytes, { name: file })) {
-      statements = statement.index;
+      conversion.statements = statement.index;
       if (options.shouldStop?.() === true) throw new ConversionStopped();
       section = sectionOf(statement) ?? section;
       if (section === "statements")
         refuse(statement, "it comes before the script's `// ---- schema` section");
-      if (section === "schema") {
-        if (!isSchemaStatement(codeOf(statement)))
-          refuse(
-            statement,
-            "the schema section holds only CREATE CONSTRAINT, CREATE INDEX and db.awaitIndexes",
-          );
-        schema.push(statement);
-        continue;
-      }
-      if (section === "relationships") {
+      if (section === "schema") conversion.addSchemaStatement(statement);
+      else if (section === "nodes") await conversion.addNodeStatement(statement);
+      else {
         const expected = relationshipSection[relationshipIndex++];
         if (expected === undefined || expected.text !== statement.text)
           refuse(statement, "the relationship section could not be told apart from the data before it");
         // Read from the section's start, it was numbered from there: now its place in the script is known.
         expected.index = statement.index;
         expected.line = statement.line;
-        continue;
       }
-      // A node statement.
-      const batch = parseNodeBatch(statement);
-      if (batch === undefined) refuse(statement, "it is not a node statement in the form c360 writes");
-      const { label, keyColumns: keyNames, table } = batch;
-      const files: LabelFiles = labels.get(label) ?? {
-        label,
-        columns: new Map(),
-        names: [],
-        segments: [],
-        rows: 0,
-      };
-      labels.set(label, files);
-      // The label's columns in the order first seen; a new one starts a new file (and header).
-      const toLabelColumn = table.keys.map((key) => {
-        const known = files.columns.get(key);
-        if (known !== undefined) return known;
-        const problem = headerNameProblem(key);
-        if (problem !== undefined) refuse(statement, `the property name ${JSON.stringify(key)} ${problem}`);
-        const index = files.names.length;
-        files.columns.set(key, index);
-        files.names.push(key);
-        return index;
-      });
-      const columnCount = files.names.length;
-      const segmentFor = (types: ReadonlyArray<CsvType | undefined>): Segment => {
-        let found = files.segments.find((s) => fits(s, types, columnCount));
-        if (found === undefined) {
-          const target = newFile("nodes");
-          found = { columns: columnCount, types: [], file: target, out: openStream(target), pending: "" };
-          files.segments.push(found);
-        }
-        for (let i = 0; i < types.length; i++) if (types[i] !== undefined) found.types[i] = types[i];
-        return found;
-      };
-      const keyColumns = keyNames.map((key) => table.keys.indexOf(key));
-      const scanning = joinsScanning(label).map((join) => ({
-        join,
-        columns: join.scanProperties.map((p) => table.keys.indexOf(p)),
-      }));
-      const lookingUp = indexesOf(label).map((index) => ({
-        index,
-        columns: index.properties.map((p) => table.keys.indexOf(p)),
-      }));
-      const kinds = table.keys.map((_, i) => table.kindOf(i));
-      const scanLines = scanning.map(() => "");
-      const fields = new Array<string>(columnCount + 1);
-      const types = new Array<CsvType | undefined>(columnCount);
-      let segment: Segment | undefined;
-      for (const row of table.rows) {
-        const id = nextId++;
-        fields.fill("");
-        types.fill(undefined);
-        fields[0] = String(id);
-        for (let i = 0; i < row.length; i++) {
-          const value = row[i];
-          if (value === null || value === undefined) continue;
-          const column = toLabelColumn[i] as number;
-          const converted = csvValue(value, kinds[i]);
-          if (converted === undefined)
-            refuse(
-              statement,
-              `property ${JSON.stringify(table.keys[i])} of :${label} holds a value the importer cannot give back as it is (an empty list, a list of one empty string, a list of temporal values, or a list element holding the character U+001F)`,
-            );
-          types[column] = converted.type;
-          if (!multilineFields && converted.field.startsWith('"') && /[\r\n]/.test(converted.field))
-            multilineFields = true;
-          fields[column + 1] = converted.field;
-          propertiesSet++;
-        }
-        for (const column of keyColumns) {
-          const value = column < 0 ? undefined : row[column];
-          if (value === null || value === undefined)
-            refuse(
-              statement,
-              `a row of :${label} has no value for its key ${keyNames.join(", ")} (MERGE refuses it too)`,
-            );
-        }
-        if (segment === undefined || !fits(segment, types, columnCount)) segment = segmentFor(types);
-        else for (let i = 0; i < columnCount; i++) if (types[i] !== undefined) segment.types[i] = types[i];
-        segment.pending += fields.join(",") + "\n";
-        scanning.forEach(({ join, columns }, j) => {
-          if (join.online !== undefined) return;
-          const key = rowKey(table, row, columns);
-          if (key === undefined)
-            join.online = `a value of ${join.scanProperties.join(", ")} on :${label} is not a string, number or boolean`;
-          else if (key !== null) scanLines[j] += `${id}\t${JSON.stringify(key)}\n`;
-        });
-        for (const { index, columns } of lookingUp) {
-          if (index.online !== undefined) continue;
-          const key = rowKey(table, row, columns);
-          if (key === undefined) {
-            index.online = `a value of ${index.properties.join(", ")} on :${label} is not a string, number or boolean`;
-            index.keys.clear();
-            continue;
-          }
-          if (++index.rows > bulkJoinMaxRows) {
-            index.online = `:${label} has more than ${bulkJoinMaxRows} nodes to look up`;
-            index.keys.clear();
-            continue;
-          }
-          if (key === null) continue;
-          const found = index.keys.get(key);
-          if (found === undefined) index.keys.set(key, id);
-          else if (typeof found === "number") index.keys.set(key, [found, id]);
-          else found.push(id);
-        }
-      }
-      files.rows += table.rows.length;
-      collectOnGrowth();
-      for (const open of files.segments) {
-        if (open.pending === "") continue;
-        await write(open.out, open.pending);
-        open.pending = "";
-      }
-      for (const [j, { join }] of scanning.entries())
-        if (scanLines[j] !== "" && join.scanOut !== undefined)
-          await write(join.scanOut, scanLines[j] as string);
     }
     if (relationshipIndex !== relationshipSection.length)
       throw new ScriptFileError(`${file}: its relationship section did not read the same twice`, {
         hint: "Whatever writes the file must finish before c360 loads it.",
       });
+    return await conversion.finish();
+  } finally {
+    conversion.destroy();
+  }
+}
 
-    // Headers, now that every column's type is known.
+/** A row's fields, and how a label's columns map onto them. */
+interface RowLayout {
+  /** Each table column's place among the label's columns. */
+  toLabelColumn: number[];
+  kinds: Array<ColumnKind | undefined>;
+  fields: string[];
+  types: Array<CsvType | undefined>;
+}
+
+/** The import files being written, the key indexes being filled, and what they add up to. */
+class Conversion {
+  statements = 0;
+  private readonly labels = new Map<string, LabelFiles>();
+  private readonly schema: Statement[] = [];
+  private readonly indexes = new Map<string, KeyIndex>();
+  private readonly opened: WriteStream[] = [];
+  private readonly collectOnGrowth = collectorOnGrowth(garbageAllowanceBytes);
+  private nextId = 0;
+  private propertiesSet = 0;
+  private multilineFields = false;
+  private fileCount = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly relationships: ReturnType<typeof planRelationships>,
+  ) {
+    for (const join of relationships.joins) {
+      join.scanFile = this.newFile("keys");
+      join.scanOut = this.openStream(join.scanFile);
+    }
+    // Joins that look up the same label by the same properties share one index of its keys.
+    for (const join of relationships.joins) {
+      const id = JSON.stringify([join.lookupLabel, join.lookupProperties]);
+      const index = this.indexes.get(id) ?? {
+        label: join.lookupLabel,
+        properties: join.lookupProperties,
+        keys: new Map(),
+        rows: 0,
+      };
+      this.indexes.set(id, index);
+      join.lookup = index;
+    }
+  }
+
+  addSchemaStatement(statement: Statement): void {
+    if (!isSchemaStatement(codeOf(statement)))
+      refuse(statement, "the schema section holds only CREATE CONSTRAINT, CREATE INDEX and db.awaitIndexes");
+    this.schema.push(statement);
+  }
+
+  /** A node statement's rows: into its label's files, and into the joins' key files and indexes. */
+  async addNodeStatement(statement: Statement): Promise<void> {
+    const batch = parseNodeBatch(statement);
+    if (batch === undefined) refuse(statement, "it is not a node statement in the form c360 writes");
+    const { label, keyColumns: keyNames, table } = batch;
+    const files = this.labelFiles(label);
+    const layout = this.layoutOf(statement, files, table);
+    const keyColumns = keyNames.map((key) => table.keys.indexOf(key));
+    const scanning = this.relationships.joins
+      .filter((j) => j.scanLabel === label && onlineReason(j) === undefined)
+      .map((join) => ({ join, columns: join.scanProperties.map((p) => table.keys.indexOf(p)), lines: "" }));
+    const lookingUp = [...this.indexes.values()]
+      .filter((i) => i.label === label && i.online === undefined)
+      .map((index) => ({ index, columns: index.properties.map((p) => table.keys.indexOf(p)) }));
+    let segment: Segment | undefined;
+    for (const row of table.rows) {
+      const id = this.nextId++;
+      this.fillFields(statement, label, table, row, id, layout);
+      for (const column of keyColumns) {
+        const value = column < 0 ? undefined : row[column];
+        if (value === null || value === undefined)
+          refuse(
+            statement,
+            `a row of :${label} has no value for its key ${keyNames.join(", ")} (MERGE refuses it too)`,
+          );
+      }
+      segment = this.segmentFor(files, layout.types, segment);
+      segment.pending += layout.fields.join(",") + "\n";
+      for (const scan of scanning) scan.lines += scanLine(scan.join, table, row, scan.columns, id, label);
+      for (const { index, columns } of lookingUp) addKey(index, table, row, columns, id, label);
+    }
+    files.rows += table.rows.length;
+    this.collectOnGrowth();
+    for (const open of files.segments) {
+      if (open.pending === "") continue;
+      await write(open.out, open.pending);
+      open.pending = "";
+    }
+    for (const { join, lines } of scanning)
+      if (lines !== "" && join.scanOut !== undefined) await write(join.scanOut, lines);
+  }
+
+  /** Headers, relationship files and totals, once every row is read. */
+  async finish(): Promise<ConvertedScript> {
+    const nodeGroups = await this.writeHeaders();
+    collectGarbage();
+    const { relationshipGroups, relationshipsPerType } = await this.writeRelationships();
+    for (const index of this.indexes.values()) index.keys.clear();
+    const onlineJoins = this.relationships.joins.flatMap((j) => {
+      const why = onlineReason(j);
+      return why === undefined ? [] : [{ statement: j.statement, why: () => why }];
+    });
+    const onlineStatements = [...this.relationships.online, ...onlineJoins].sort(
+      (a, b) => a.statement.index - b.statement.index,
+    );
+    return {
+      nodeGroups,
+      relationshipGroups,
+      multilineFields: this.multilineFields,
+      schema: this.schema,
+      online: onlineStatements.map((o) => o.statement),
+      onlineReasons: onlineStatements.map(
+        (o) => `statement ${o.statement.index} (line ${o.statement.line}) runs online: ${o.why()}`,
+      ),
+      nodesPerLabel: new Map([...this.labels.values()].map((f) => [f.label, f.rows])),
+      relationshipsPerType,
+      propertiesSet: this.propertiesSet,
+      statements: this.statements,
+    };
+  }
+
+  /** Closes whatever is still open (after a failure). */
+  destroy(): void {
+    for (const out of this.opened) if (!out.closed) out.destroy();
+  }
+
+  private newFile(name: string): string {
+    return path.join(this.dir, `${String(this.fileCount++).padStart(4, "0")}-${name}.csv`);
+  }
+
+  private openStream(target: string): WriteStream {
+    const out = createWriteStream(target);
+    this.opened.push(out);
+    return out;
+  }
+
+  private labelFiles(label: string): LabelFiles {
+    const files = this.labels.get(label) ?? { label, columns: new Map(), names: [], segments: [], rows: 0 };
+    this.labels.set(label, files);
+    return files;
+  }
+
+  /** The label's columns in the order first seen; a new one starts a new file (and header). */
+  private layoutOf(statement: Statement, files: LabelFiles, table: RowTable): RowLayout {
+    const toLabelColumn = table.keys.map((key) => {
+      const known = files.columns.get(key);
+      if (known !== undefined) return known;
+      const problem = headerNameProblem(key);
+      if (problem !== undefined) refuse(statement, `the property name ${JSON.stringify(key)} ${problem}`);
+      const index = files.names.length;
+      files.columns.set(key, index);
+      files.names.push(key);
+      return index;
+    });
+    const columnCount = files.names.length;
+    return {
+      toLabelColumn,
+      kinds: table.keys.map((_, i) => table.kindOf(i)),
+      fields: new Array<string>(columnCount + 1),
+      types: new Array<CsvType | undefined>(columnCount),
+    };
+  }
+
+  /** One row as import fields (the first is its node id), and each field's type. */
+  private fillFields(
+    statement: Statement,
+    label: string,
+    table: RowTable,
+    row: readonly ParamValue[],
+    id: number,
+    layout: RowLayout,
+  ): void {
+    const { fields, types } = layout;
+    fields.fill("");
+    types.fill(undefined);
+    fields[0] = String(id);
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      if (value === null || value === undefined) continue;
+      const column = layout.toLabelColumn[i] as number;
+      const converted = csvValue(value, layout.kinds[i]);
+      if (converted === undefined)
+        refuse(
+          statement,
+          `property ${JSON.stringify(table.keys[i])} of :${label} holds a value the importer cannot give back as it is (an empty list, a list of one empty string, a list of temporal values, or a list element holding the character U+001F)`,
+        );
+      types[column] = converted.type;
+      if (!this.multilineFields && converted.field.startsWith('"') && /[\r\n]/.test(converted.field))
+        this.multilineFields = true;
+      fields[column + 1] = converted.field;
+      this.propertiesSet++;
+    }
+  }
+
+  /** The file a row of these types goes to: the current one if it fits, else one that does. */
+  private segmentFor(
+    files: LabelFiles,
+    types: ReadonlyArray<CsvType | undefined>,
+    current: Segment | undefined,
+  ): Segment {
+    const columnCount = files.names.length;
+    let found = current !== undefined && fits(current, types, columnCount) ? current : undefined;
+    found ??= files.segments.find((s) => fits(s, types, columnCount));
+    if (found === undefined) {
+      const target = this.newFile("nodes");
+      found = { columns: columnCount, types: [], file: target, out: this.openStream(target), pending: "" };
+      files.segments.push(found);
+    }
+    for (let i = 0; i < types.length; i++) if (types[i] !== undefined) found.types[i] = types[i];
+    return found;
+  }
+
+  /** A header file per node file, now that every column's type is known. */
+  private async writeHeaders(): Promise<ImportFiles["nodeGroups"]> {
     const nodeGroups: ImportFiles["nodeGroups"] = [];
-    for (const files of labels.values()) {
+    for (const files of this.labels.values()) {
       for (const segment of files.segments) {
         await close(segment.out);
-        const header = path.join(dir, `${path.basename(segment.file, ".csv")}-header.csv`);
+        const header = path.join(this.dir, `${path.basename(segment.file, ".csv")}-header.csv`);
         // A column NULL in every row of the file can have any type.
         const names = files.names
           .slice(0, segment.columns)
           .map((name, column) => `${name}:${segment.types[column] ?? "string"}`);
-        const headerOut = openStream(header);
+        const headerOut = this.openStream(header);
         await write(headerOut, [":ID", ...names].join(",") + "\n");
         await close(headerOut);
         nodeGroups.push({ label: files.label, files: [header, segment.file] });
       }
     }
+    return nodeGroups;
+  }
 
-    collectGarbage();
-    // Relationships: each scanned node's key against the looked-up side's keys.
+  /** Relationships: each scanned node's key against the looked-up side's keys. */
+  private async writeRelationships(): Promise<{
+    relationshipGroups: ImportFiles["relationshipGroups"];
+    relationshipsPerType: Map<string, number>;
+  }> {
     const relationshipGroups: ImportFiles["relationshipGroups"] = [];
     const relationshipsPerType = new Map<string, number>();
-    for (const join of joins) {
+    for (const join of this.relationships.joins) {
       if (join.scanOut !== undefined) await close(join.scanOut);
       if (onlineReason(join) !== undefined) continue;
-      const target = newFile("relationships");
-      const out = openStream(target);
+      const target = this.newFile("relationships");
+      const out = this.openStream(target);
       await write(out, ":START_ID,:END_ID\n");
       let count = 0;
       let lines = "";
@@ -498,7 +564,7 @@ export async function convertScript(
         if (lines.length > 1 << 20) {
           await write(out, lines);
           lines = "";
-          collectOnGrowth();
+          this.collectOnGrowth();
         }
       }
       await write(out, lines);
@@ -506,30 +572,52 @@ export async function convertScript(
       relationshipGroups.push({ type: join.type, files: [target] });
       relationshipsPerType.set(join.type, count);
     }
-    for (const index of indexes.values()) index.keys.clear();
-    const onlineJoins = joins.flatMap((j) => {
-      const why = onlineReason(j);
-      return why === undefined ? [] : [{ statement: j.statement, why: () => why }];
-    });
-    const onlineStatements = [...online, ...onlineJoins].sort(
-      (a, b) => a.statement.index - b.statement.index,
-    );
-    const nodesPerLabel = new Map([...labels.values()].map((f) => [f.label, f.rows]));
-    return {
-      nodeGroups,
-      relationshipGroups,
-      multilineFields,
-      schema,
-      online: onlineStatements.map((o) => o.statement),
-      onlineReasons: onlineStatements.map(
-        (o) => `statement ${o.statement.index} (line ${o.statement.line}) runs online: ${o.why()}`,
-      ),
-      nodesPerLabel,
-      relationshipsPerType,
-      propertiesSet,
-      statements,
-    };
-  } finally {
-    for (const out of opened) if (!out.closed) out.destroy();
+    return { relationshipGroups, relationshipsPerType };
   }
+}
+
+/** The line a scanned row adds to its join's key file ("" if it has no key); moves the join online if it cannot be joined here. */
+function scanLine(
+  join: DirectJoin,
+  table: RowTable,
+  row: readonly ParamValue[],
+  columns: readonly number[],
+  id: number,
+  label: string,
+): string {
+  if (join.online !== undefined) return "";
+  const key = rowKey(table, row, columns);
+  if (key === undefined) {
+    join.online = `a value of ${join.scanProperties.join(", ")} on :${label} is not a string, number or boolean`;
+    return "";
+  }
+  return key === null ? "" : `${id}\t${JSON.stringify(key)}\n`;
+}
+
+/** Adds a looked-up row's key to its index; moves the index online if it cannot hold it. */
+function addKey(
+  index: KeyIndex,
+  table: RowTable,
+  row: readonly ParamValue[],
+  columns: readonly number[],
+  id: number,
+  label: string,
+): void {
+  if (index.online !== undefined) return;
+  const key = rowKey(table, row, columns);
+  if (key === undefined) {
+    index.online = `a value of ${index.properties.join(", ")} on :${label} is not a string, number or boolean`;
+    index.keys.clear();
+    return;
+  }
+  if (++index.rows > bulkJoinMaxRows) {
+    index.online = `:${label} has more than ${bulkJoinMaxRows} nodes to look up`;
+    index.keys.clear();
+    return;
+  }
+  if (key === null) return;
+  const found = index.keys.get(key);
+  if (found === undefined) index.keys.set(key, id);
+  else if (typeof found === "number") index.keys.set(key, [found, id]);
+  else found.push(id);
 }
