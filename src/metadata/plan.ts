@@ -116,29 +116,32 @@ export function sourceTarget(row: SourceRow, password: string | undefined): Post
   return { host: row.db_host, port: row.db_port, database: row.db_name, user: row.db_user, password };
 }
 
-export function buildPlan(
+/** What planning found wrong (each naming its row), and what it only warns about. */
+interface Report {
+  problems: string[];
+  unreachable: string[];
+  warnings: string[];
+}
+
+/** The active sources that can be read: a password and a catalog each. */
+function planSources(
   metadata: ControlMetadata,
   catalogs: ReadonlyMap<number, SourceCatalog>,
   env: Readonly<Record<string, string | undefined>>,
-): PlanResult {
-  const problems: string[] = [];
-  const unreachable: string[] = [];
-  const warnings: string[] = [];
-
-  const sourcesById = new Map(metadata.sources.map((row) => [row.source_id, row]));
-  const sourcesByName = new Map(metadata.sources.map((row) => [row.source_name, row]));
+  report: Report,
+): Map<number, PlannedSource> {
   const planned = new Map<number, PlannedSource>();
   for (const row of metadata.sources.filter((s) => s.is_active)) {
     const password = sourcePassword(row, env);
     if ("problem" in password) {
-      problems.push(password.problem);
+      report.problems.push(password.problem);
       continue;
     }
     const catalog = catalogs.get(row.source_id);
     if (catalog !== undefined && "error" in catalog) {
       const message = `${describeSource(row)}: cannot be reached: ${catalog.error}`;
-      problems.push(message);
-      unreachable.push(message);
+      report.problems.push(message);
+      report.unreachable.push(message);
       continue;
     }
     planned.set(row.source_id, {
@@ -147,159 +150,216 @@ export function buildPlan(
       target: sourceTarget(row, password.password),
     });
   }
-  const tablesOf = (sourceId: number): Map<string, CatalogTable> | undefined => {
-    const catalog = catalogs.get(sourceId);
-    return catalog !== undefined && "tables" in catalog ? catalog.tables : undefined;
-  };
+  return planned;
+}
 
-  if (metadata.labelMappings.length === 0) {
-    problems.push("node_label_mappings has no active row: there is nothing to export");
+/** What planning a label mapping needs to know about every source. */
+interface Sources {
+  metadata: ControlMetadata;
+  byId: ReadonlyMap<number, SourceRow>;
+  planned: ReadonlyMap<number, PlannedSource>;
+  tablesOf(sourceId: number): Map<string, CatalogTable> | undefined;
+}
+
+/** The source a label mapping reads: its source_id, or the one active source with the table. */
+function mappingSource(row: LabelMappingRow, sources: Sources, report: Report): SourceRow | undefined {
+  const where = describeLabelMapping(row);
+  if (row.source_id !== null) {
+    const sourceRow = sources.byId.get(row.source_id);
+    if (sourceRow === undefined) {
+      report.problems.push(`${where}: source_id ${row.source_id} names no source_databases row`);
+      return undefined;
+    }
+    if (!sourceRow.is_active) {
+      report.problems.push(
+        `${where}: its source ${sourceRow.source_name} is inactive; deactivate the mapping too, or the source`,
+      );
+      return undefined;
+    }
+    return sourceRow;
+  }
+  // A mapping written for the original tool: find the one active source that has the table.
+  const active = sources.metadata.sources.filter((s) => s.is_active);
+  const holders = active.filter((s) => sources.tablesOf(s.source_id)?.has(row.table_name) === true);
+  if (holders.length > 1) {
+    report.problems.push(
+      `${where}: table ${row.table_name} exists in ${holders.map((s) => s.source_name).join(" and ")}; set source_id to say which`,
+    );
+    return undefined;
+  }
+  // With a source unreachable, the table may be there: that source is reported already.
+  if (holders[0] === undefined && sources.planned.size === active.length) {
+    report.problems.push(`${where}: no active source has a table named ${row.table_name}`);
+  }
+  return holders[0];
+}
+
+/** The table's columns that become properties: not excluded, and usable as property keys. */
+function planColumns(
+  where: string,
+  table: CatalogTable,
+  excludedNames: ReadonlySet<string>,
+  report: Report,
+): PlannedColumn[] {
+  const columns: PlannedColumn[] = [];
+  for (const column of table.columns) {
+    if (excludedNames.has(column.name)) continue;
+    const keyProblem = propertyKeyProblem(column.name);
+    if (keyProblem !== undefined) {
+      report.problems.push(
+        `${where}: column ${JSON.stringify(column.name)} cannot be a property key: it ${keyProblem}; exclude it or rename it`,
+      );
+      continue;
+    }
+    columns.push({
+      name: column.name,
+      kind: valueKindOf({ typeName: column.typeName, elementTypeName: column.elementTypeName }),
+      pgType: column.typeName,
+    });
+  }
+  return columns;
+}
+
+/** The key: key_columns or the primary key, every column present, not excluded, scalar. */
+function planKey(
+  where: string,
+  row: LabelMappingRow,
+  table: CatalogTable,
+  excludedNames: ReadonlySet<string>,
+  report: Report,
+): string[] {
+  const keyColumns = row.key_columns ?? table.primaryKey;
+  if (keyColumns.length === 0) {
+    report.problems.push(
+      `${where}: table ${row.table_name} has no primary key; set key_columns to the columns that identify a row`,
+    );
+  }
+  for (const key of keyColumns) {
+    const column = table.columns.find((c) => c.name === key);
+    if (column === undefined) {
+      report.problems.push(`${where}: key column ${key} does not exist in ${row.table_name}`);
+    } else if (excludedNames.has(key)) {
+      report.problems.push(
+        `${where}: key column ${key} is excluded by field_exclusion_rules; a node needs its key`,
+      );
+    } else if (
+      typeof valueKindOf({ typeName: column.typeName, elementTypeName: column.elementTypeName }) !== "string"
+    ) {
+      report.problems.push(`${where}: key column ${key} is an array; keys must be scalar`);
+    }
+  }
+  return keyColumns;
+}
+
+/** One label mapping as a table to export, or undefined when it cannot be (reported). */
+function planTable(
+  row: LabelMappingRow,
+  sources: Sources,
+  labelOwners: Map<string, LabelMappingRow>,
+  report: Report,
+): TablePlan | undefined {
+  const where = describeLabelMapping(row);
+  const sourceRow = mappingSource(row, sources, report);
+  if (sourceRow === undefined) return undefined;
+  const source = sources.planned.get(sourceRow.source_id);
+  if (source === undefined) return undefined; // its source is already reported as unreachable
+
+  if (!isPlainIdentifier(row.node_label)) {
+    report.problems.push(
+      `${where}: node_label ${JSON.stringify(row.node_label)} is not a valid label (letters, digits and _, not starting with a digit)`,
+    );
+  }
+  const owner = labelOwners.get(row.node_label);
+  if (owner !== undefined) {
+    report.problems.push(
+      `${where}: label ${row.node_label} is also mapped by node_label_mappings row ${owner.mapping_id} (${owner.table_name}); one label, one table`,
+    );
+  } else {
+    labelOwners.set(row.node_label, row);
   }
 
+  const table = sources.tablesOf(sourceRow.source_id)?.get(row.table_name);
+  if (table === undefined) {
+    report.problems.push(
+      `${where}: table ${row.table_name} does not exist in ${sourceRow.source_name} (schema public)`,
+    );
+    return undefined;
+  }
+  const exclusions = sources.metadata.exclusions.filter(
+    (rule) => rule.source_id === sourceRow.source_id && rule.table_name === row.table_name,
+  );
+  const excludedNames = new Set(exclusions.map((rule) => rule.column_name));
+  for (const rule of exclusions) {
+    if (!table.columns.some((column) => column.name === rule.column_name)) {
+      report.warnings.push(
+        `field_exclusion_rules row ${rule.rule_id}: ${row.table_name}.${rule.column_name} does not exist (nothing to exclude)`,
+      );
+    }
+  }
+  const columns = planColumns(where, table, excludedNames, report);
+  const keyColumns = planKey(where, row, table, excludedNames, report);
+  return {
+    mappingId: row.mapping_id,
+    source,
+    table: row.table_name,
+    label: row.node_label,
+    columns,
+    keyColumns,
+    excluded: exclusions
+      .filter((rule) => table.columns.some((column) => column.name === rule.column_name))
+      .map((rule) => ({ column: rule.column_name, reason: rule.reason })),
+  };
+}
+
+export function buildPlan(
+  metadata: ControlMetadata,
+  catalogs: ReadonlyMap<number, SourceCatalog>,
+  env: Readonly<Record<string, string | undefined>>,
+): PlanResult {
+  const report: Report = { problems: [], unreachable: [], warnings: [] };
+  const sources: Sources = {
+    metadata,
+    byId: new Map(metadata.sources.map((row) => [row.source_id, row])),
+    planned: planSources(metadata, catalogs, env, report),
+    tablesOf(sourceId) {
+      const catalog = catalogs.get(sourceId);
+      return catalog !== undefined && "tables" in catalog ? catalog.tables : undefined;
+    },
+  };
+  if (metadata.labelMappings.length === 0) {
+    report.problems.push("node_label_mappings has no active row: there is nothing to export");
+  }
   // Label mappings: which source, which table, which label, which columns and key.
   const tables: TablePlan[] = [];
   const labelOwners = new Map<string, LabelMappingRow>();
   for (const row of metadata.labelMappings) {
-    const where = describeLabelMapping(row);
-    let sourceRow: SourceRow | undefined;
-    if (row.source_id !== null) {
-      sourceRow = sourcesById.get(row.source_id);
-      if (sourceRow === undefined) {
-        problems.push(`${where}: source_id ${row.source_id} names no source_databases row`);
-        continue;
-      }
-      if (!sourceRow.is_active) {
-        problems.push(
-          `${where}: its source ${sourceRow.source_name} is inactive; deactivate the mapping too, or the source`,
-        );
-        continue;
-      }
-    } else {
-      // A mapping written for the original tool: find the one active source that has the table.
-      const holders = metadata.sources.filter(
-        (s) => s.is_active && tablesOf(s.source_id)?.has(row.table_name) === true,
-      );
-      if (holders.length > 1) {
-        problems.push(
-          `${where}: table ${row.table_name} exists in ${holders.map((s) => s.source_name).join(" and ")}; set source_id to say which`,
-        );
-        continue;
-      }
-      sourceRow = holders[0];
-      if (sourceRow === undefined) {
-        if ([...planned.keys()].length === metadata.sources.filter((s) => s.is_active).length) {
-          problems.push(`${where}: no active source has a table named ${row.table_name}`);
-        }
-        continue;
-      }
-    }
-    const source = planned.get(sourceRow.source_id);
-    if (source === undefined) continue; // its source is already reported as unreachable
-
-    if (!isPlainIdentifier(row.node_label)) {
-      problems.push(
-        `${where}: node_label ${JSON.stringify(row.node_label)} is not a valid label (letters, digits and _, not starting with a digit)`,
-      );
-    }
-    const owner = labelOwners.get(row.node_label);
-    if (owner !== undefined) {
-      problems.push(
-        `${where}: label ${row.node_label} is also mapped by node_label_mappings row ${owner.mapping_id} (${owner.table_name}); one label, one table`,
-      );
-    } else {
-      labelOwners.set(row.node_label, row);
-    }
-
-    const table = tablesOf(sourceRow.source_id)?.get(row.table_name);
-    if (table === undefined) {
-      problems.push(
-        `${where}: table ${row.table_name} does not exist in ${sourceRow.source_name} (schema public)`,
-      );
-      continue;
-    }
-    const exclusions = metadata.exclusions.filter(
-      (rule) => rule.source_id === sourceRow.source_id && rule.table_name === row.table_name,
-    );
-    const excludedNames = new Set(exclusions.map((rule) => rule.column_name));
-    for (const rule of exclusions) {
-      if (!table.columns.some((column) => column.name === rule.column_name)) {
-        warnings.push(
-          `field_exclusion_rules row ${rule.rule_id}: ${row.table_name}.${rule.column_name} does not exist (nothing to exclude)`,
-        );
-      }
-    }
-    const columns: PlannedColumn[] = [];
-    for (const column of table.columns) {
-      if (excludedNames.has(column.name)) continue;
-      const keyProblem = propertyKeyProblem(column.name);
-      if (keyProblem !== undefined) {
-        problems.push(
-          `${where}: column ${JSON.stringify(column.name)} cannot be a property key: it ${keyProblem}; exclude it or rename it`,
-        );
-        continue;
-      }
-      columns.push({
-        name: column.name,
-        kind: valueKindOf({ typeName: column.typeName, elementTypeName: column.elementTypeName }),
-        pgType: column.typeName,
-      });
-    }
-
-    const keyColumns = row.key_columns ?? table.primaryKey;
-    if (keyColumns.length === 0) {
-      problems.push(
-        `${where}: table ${row.table_name} has no primary key; set key_columns to the columns that identify a row`,
-      );
-    }
-    for (const key of keyColumns) {
-      const column = table.columns.find((c) => c.name === key);
-      if (column === undefined) {
-        problems.push(`${where}: key column ${key} does not exist in ${row.table_name}`);
-      } else if (excludedNames.has(key)) {
-        problems.push(
-          `${where}: key column ${key} is excluded by field_exclusion_rules; a node needs its key`,
-        );
-      } else if (
-        typeof valueKindOf({ typeName: column.typeName, elementTypeName: column.elementTypeName }) !==
-        "string"
-      ) {
-        problems.push(`${where}: key column ${key} is an array; keys must be scalar`);
-      }
-    }
-
-    tables.push({
-      mappingId: row.mapping_id,
-      source,
-      table: row.table_name,
-      label: row.node_label,
-      columns,
-      keyColumns,
-      excluded: exclusions
-        .filter((rule) => table.columns.some((column) => column.name === rule.column_name))
-        .map((rule) => ({ column: rule.column_name, reason: rule.reason })),
-    });
+    const table = planTable(row, sources, labelOwners, report);
+    if (table !== undefined) tables.push(table);
   }
 
+  const sourcesByName = new Map(metadata.sources.map((row) => [row.source_name, row]));
   const tableByLabel = new Map(tables.map((table) => [table.label, table]));
   const relationships: RelationshipPlan[] = [];
   const activeLabels = new Set(metadata.labelMappings.map((row) => row.node_label));
   for (const row of metadata.relationshipMappings) {
-    const relationship = planRelationship(row, tableByLabel, activeLabels, sourcesByName, problems);
+    const relationship = planRelationship(row, tableByLabel, activeLabels, sourcesByName, report.problems);
     if (relationship !== undefined) relationships.push(relationship);
   }
 
-  if (problems.length > 0) return { ok: false, problems, unreachable };
+  if (report.problems.length > 0)
+    return { ok: false, problems: report.problems, unreachable: report.unreachable };
   const usedSources = [...new Set(tables.map((table) => table.source))];
-  return { ok: true, plan: { sources: usedSources, tables, relationships, warnings } };
+  return { ok: true, plan: { sources: usedSources, tables, relationships, warnings: report.warnings } };
 }
 
-function planRelationship(
+/** Whether a relationship row's own columns can be planned; its problems are reported. */
+function relationshipRowIsPlannable(
   row: RelationshipMappingRow,
   tableByLabel: ReadonlyMap<string, TablePlan>,
   activeLabels: ReadonlySet<string>,
   sourcesByName: ReadonlyMap<string, SourceRow>,
   problems: string[],
-): RelationshipPlan | undefined {
+): boolean {
   const where = describeRelationship(row);
   const before = problems.length;
   if (!isPlainIdentifier(row.relationship_type)) {
@@ -315,13 +375,11 @@ function planRelationship(
       `${where}: source_db ${row.source_db} is inactive; deactivate the mapping too, or the source`,
     );
   }
-
   const hasJunction = row.junction_table !== null || row.junction_label !== null;
   if (hasJunction && (row.junction_table === null || row.junction_label === null)) {
     problems.push(`${where}: junction_table and junction_label must be set together`);
-    return undefined;
+    return false;
   }
-
   const ends: Array<[string, string]> = [
     ["from_label", row.from_label],
     ["to_label", row.to_label],
@@ -346,13 +404,21 @@ function planRelationship(
       );
     }
   }
-  if (problems.length > before || !endsPlanned) return undefined;
+  return problems.length === before && endsPlanned;
+}
 
-  const fromTable = tableByLabel.get(row.from_label) as TablePlan;
-  const toTable = tableByLabel.get(row.to_label) as TablePlan;
-  const junctionTable = row.junction_label === null ? undefined : tableByLabel.get(row.junction_label);
-  const aliases = new Map<string, { role: string; table: TablePlan }>();
-  const bind = (alias: string, role: string, table: TablePlan) => {
+type Role = "from" | "to" | "junction";
+type Aliases = Map<string, { role: Role; table: TablePlan }>;
+
+/** The aliases join_condition may use: explicit ones, or the implicit ones from the labels. */
+function bindAliases(
+  row: RelationshipMappingRow,
+  tableByLabel: ReadonlyMap<string, TablePlan>,
+  problems: string[],
+): Aliases {
+  const where = describeRelationship(row);
+  const aliases: Aliases = new Map();
+  const bind = (alias: string, role: Role, table: TablePlan) => {
     const clash = aliases.get(alias);
     if (clash !== undefined) {
       problems.push(
@@ -370,10 +436,111 @@ function planRelationship(
       problems.push(`${where}: ${role}_alias ${JSON.stringify(alias)} is not a plain identifier`);
     }
   }
-  bind(row.from_alias ?? implicitFromAlias(row.from_label), "from", fromTable);
-  bind(row.to_alias ?? implicitToAlias(row.to_label), "to", toTable);
+  bind(
+    row.from_alias ?? implicitFromAlias(row.from_label),
+    "from",
+    tableByLabel.get(row.from_label) as TablePlan,
+  );
+  bind(row.to_alias ?? implicitToAlias(row.to_label), "to", tableByLabel.get(row.to_label) as TablePlan);
+  const junctionTable = row.junction_label === null ? undefined : tableByLabel.get(row.junction_label);
   if (junctionTable !== undefined)
     bind(row.junction_alias ?? implicitJunctionAlias, "junction", junctionTable);
+  return aliases;
+}
+
+/** The role of `alias.property` in the join, checked against its table; undefined if refused. */
+function roleOf(
+  where: string,
+  aliases: Aliases,
+  alias: string,
+  property: string,
+  problems: string[],
+): Role | undefined {
+  const binding = aliases.get(alias);
+  if (binding === undefined) {
+    const bound = [...aliases.entries()].map(([name, { role }]) => `${name} (${role})`).join(", ");
+    problems.push(`${where}: alias ${alias} in join_condition binds to nothing; bound aliases: ${bound}`);
+    return undefined;
+  }
+  const table = binding.table;
+  if (table.excluded.some((e) => e.column === property)) {
+    problems.push(
+      `${where}: join_condition uses ${alias}.${property}, which field_exclusion_rules excludes from ${table.table}`,
+    );
+    return undefined;
+  }
+  if (!table.columns.some((c) => c.name === property)) {
+    problems.push(
+      `${where}: join_condition uses ${alias}.${property}, but ${table.table} has no column ${property}`,
+    );
+    return undefined;
+  }
+  return binding.role;
+}
+
+function typeOf(aliases: Aliases, alias: string, property: string): string {
+  const column = aliases.get(alias)?.table.columns.find((c) => c.name === property);
+  return column === undefined ? "?" : cypherTypeName(column.kind);
+}
+
+interface JoinPairs {
+  direct: Array<{ from: string; to: string }>;
+  toFrom: Array<{ junction: string; from: string }>;
+  toTo: Array<{ junction: string; to: string }>;
+}
+
+/** The join's equalities, sorted by the ends they connect. */
+function joinPairs(
+  where: string,
+  equalities: readonly JoinEquality[],
+  aliases: Aliases,
+  hasJunction: boolean,
+  problems: string[],
+): JoinPairs {
+  const pairs: JoinPairs = { direct: [], toFrom: [], toTo: [] };
+  for (const { left, right } of equalities) {
+    const leftRole = roleOf(where, aliases, left.alias, left.property, problems);
+    const rightRole = roleOf(where, aliases, right.alias, right.property, problems);
+    if (leftRole === undefined || rightRole === undefined) continue;
+    const leftType = typeOf(aliases, left.alias, left.property);
+    const rightType = typeOf(aliases, right.alias, right.property);
+    if (leftType !== rightType) {
+      problems.push(
+        `${where}: ${left.alias}.${left.property} (${leftType}) = ${right.alias}.${right.property} (${rightType}) compares different types and would never match`,
+      );
+      continue;
+    }
+    const byRole = new Map([
+      [leftRole, left.property],
+      [rightRole, right.property],
+    ]);
+    const junction = byRole.get("junction");
+    if (!hasJunction) {
+      pairs.direct.push({ from: byRole.get("from") as string, to: byRole.get("to") as string });
+    } else if (junction !== undefined && byRole.has("from")) {
+      pairs.toFrom.push({ junction, from: byRole.get("from") as string });
+    } else if (junction !== undefined && byRole.has("to")) {
+      pairs.toTo.push({ junction, to: byRole.get("to") as string });
+    } else {
+      problems.push(
+        `${where}: with a junction, every comparison must involve the junction alias; ${left.alias}.${left.property} = ${right.alias}.${right.property} does not`,
+      );
+    }
+  }
+  return pairs;
+}
+
+function planRelationship(
+  row: RelationshipMappingRow,
+  tableByLabel: ReadonlyMap<string, TablePlan>,
+  activeLabels: ReadonlySet<string>,
+  sourcesByName: ReadonlyMap<string, SourceRow>,
+  problems: string[],
+): RelationshipPlan | undefined {
+  const where = describeRelationship(row);
+  const before = problems.length;
+  if (!relationshipRowIsPlannable(row, tableByLabel, activeLabels, sourcesByName, problems)) return undefined;
+  const aliases = bindAliases(row, tableByLabel, problems);
   if (problems.length > before) return undefined;
 
   let equalities: JoinEquality[];
@@ -386,66 +553,14 @@ function planRelationship(
     );
     return undefined;
   }
-
-  const bound = [...aliases.entries()].map(([alias, { role }]) => `${alias} (${role})`).join(", ");
-  const roleOf = (alias: string, property: string): string | undefined => {
-    const binding = aliases.get(alias);
-    if (binding === undefined) {
-      problems.push(`${where}: alias ${alias} in join_condition binds to nothing; bound aliases: ${bound}`);
-      return undefined;
-    }
-    const table = binding.table;
-    if (table.excluded.some((e) => e.column === property)) {
-      problems.push(
-        `${where}: join_condition uses ${alias}.${property}, which field_exclusion_rules excludes from ${table.table}`,
-      );
-      return undefined;
-    }
-    if (!table.columns.some((c) => c.name === property)) {
-      problems.push(
-        `${where}: join_condition uses ${alias}.${property}, but ${table.table} has no column ${property}`,
-      );
-      return undefined;
-    }
-    return binding.role;
-  };
-  const kindOf = (alias: string, property: string): string => {
-    const column = aliases.get(alias)?.table.columns.find((c) => c.name === property);
-    return column === undefined ? "?" : cypherTypeName(column.kind);
-  };
-
-  const direct: Array<{ from: string; to: string }> = [];
-  const toFrom: Array<{ junction: string; from: string }> = [];
-  const toTo: Array<{ junction: string; to: string }> = [];
-  for (const { left, right } of equalities) {
-    const leftRole = roleOf(left.alias, left.property);
-    const rightRole = roleOf(right.alias, right.property);
-    if (leftRole === undefined || rightRole === undefined) continue;
-    const leftType = kindOf(left.alias, left.property);
-    const rightType = kindOf(right.alias, right.property);
-    if (leftType !== rightType) {
-      problems.push(
-        `${where}: ${left.alias}.${left.property} (${leftType}) = ${right.alias}.${right.property} (${rightType}) compares different types and would never match`,
-      );
-      continue;
-    }
-    const byRole = new Map([
-      [leftRole, left.property],
-      [rightRole, right.property],
-    ]);
-    const junction = byRole.get("junction");
-    if (junctionTable === undefined) {
-      direct.push({ from: byRole.get("from") as string, to: byRole.get("to") as string });
-    } else if (junction !== undefined && byRole.has("from")) {
-      toFrom.push({ junction, from: byRole.get("from") as string });
-    } else if (junction !== undefined && byRole.has("to")) {
-      toTo.push({ junction, to: byRole.get("to") as string });
-    } else {
-      problems.push(
-        `${where}: with a junction, every comparison must involve the junction alias; ${left.alias}.${left.property} = ${right.alias}.${right.property} does not`,
-      );
-    }
-  }
+  const junctionTable = row.junction_label === null ? undefined : tableByLabel.get(row.junction_label);
+  const { direct, toFrom, toTo } = joinPairs(
+    where,
+    equalities,
+    aliases,
+    junctionTable !== undefined,
+    problems,
+  );
   if (
     junctionTable !== undefined &&
     problems.length === before &&
