@@ -1,5 +1,7 @@
 /**
- * Connections to the target Neo4j. Every driver is opened by `withDriver` and closed in `finally`.
+ * Connections to Neo4j. `createDriver` opens a driver with c360's settings; `withDriver` also checks
+ * that the target is reachable and closes the driver in `finally`. The few callers that create a
+ * driver themselves (the bulk load's staging engine, the demo's probe) close it in their own `finally`.
  */
 import neo4j, { type Driver } from "neo4j-driver";
 import type { Neo4jTarget, Timeouts } from "../config.js";

@@ -1,6 +1,8 @@
 /**
- * Opening and always closing PostgreSQL connections. Every connection c360 makes goes through
- * `withClient`, which ends it in `finally`, so no code path can leak one.
+ * Opening and always closing PostgreSQL connections. `connect` opens one (with c360's timeouts and
+ * application name); `withClient` also ends it in `finally`. A caller that holds a connection for a
+ * whole phase (generate's snapshots, load's control connection) calls `connect` and ends it in its
+ * own `finally`.
  */
 import pg from "pg";
 import { defaultTimeouts, type PostgresTarget, type Timeouts } from "../config.js";
