@@ -369,18 +369,20 @@ export class LiteralReader {
     this.expect("'");
     let out = "";
     for (;;) {
+      // Up to the next quote; only a backslash before it needs the slow path. (Searched within the
+      // piece: a search of the rest of the text would cost the whole statement per string.)
       const quote = this.text.indexOf("'", this.position);
       if (quote < 0) notCanonical("unterminated string");
-      const backslash = this.text.indexOf("\\", this.position);
-      const end = backslash >= 0 && backslash < quote ? backslash : quote;
-      const piece = this.text.slice(this.position, end);
-      if (needsEscape.test(piece)) notCanonical("a character that c360 escapes is written as it is");
-      out += piece;
-      if (end === quote) {
+      const piece = this.text.slice(this.position, quote);
+      const escape = piece.indexOf("\\");
+      const plain = escape < 0 ? piece : piece.slice(0, escape);
+      if (needsEscape.test(plain)) notCanonical("a character that c360 escapes is written as it is");
+      out += plain;
+      if (escape < 0) {
         this.position = quote + 1;
         return out;
       }
-      out += this.readEscape(backslash);
+      out += this.readEscape(this.position + escape);
     }
   }
 
