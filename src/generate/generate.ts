@@ -197,10 +197,9 @@ async function countTables(
   return rowCounts;
 }
 
-/** How one table's rows become node statements, and what is written between collections. */
+/** How tables' rows become node statements, and what is written between collections. */
 interface TableWriting {
   writer: ScriptWriter;
-  client: PgClient;
   batchSize: number;
   fetchSize: number;
   /** Statement text written since the last full garbage collection (see src/memory.ts). */
@@ -208,21 +207,25 @@ interface TableWriting {
   options: GenerateOptions;
 }
 
-/** Writes one table's node statements; returns its row count. Progress goes to the control DB. */
-async function writeTable(
-  table: TablePlan,
-  total: number,
-  tableLogId: number,
-  writing: TableWriting,
-  control: PgClient,
-): Promise<number> {
+/** One table to extract: where it is read from, where it is logged, and how far it got. */
+interface TableJob {
+  table: TablePlan;
+  client: PgClient;
+  total: number;
+  tableLogId: number;
+  /** Rows extracted so far: what its log row records, also when it fails. */
+  rows: number;
+}
+
+/** Writes one table's node statements, counting its rows. Progress goes to the control DB. */
+async function writeTable(job: TableJob, writing: TableWriting, control: PgClient): Promise<void> {
+  const { table, total, tableLogId } = job;
   const { writer, options } = writing;
   await writer.write(sectionMarker("nodes", table));
   const keys = rowKeys(table.columns.map((column) => column.name));
   const keyIndexes = table.keyColumns.map((key) => table.columns.findIndex((c) => c.name === key));
   let batch: string[] = [];
   let batchLength = 0;
-  let count = 0;
   let lastProgress = Date.now();
   const flush = async () => {
     await writer.statement(nodeBatchStatement(table.label, table.keyColumns, batch));
@@ -230,7 +233,7 @@ async function writeTable(
     batch = [];
     batchLength = 0;
   };
-  for await (const chunk of readTable(writing.client, table, writing.fetchSize)) {
+  for await (const chunk of readTable(job.client, table, writing.fetchSize)) {
     for (const row of chunk) {
       refuseNullKey(table, keyIndexes, row);
       const literal = encodeRow(table, keys, row);
@@ -248,15 +251,14 @@ async function writeTable(
         }
       }
     }
-    count += chunk.length;
+    job.rows += chunk.length;
     if (Date.now() - lastProgress > 2000) {
       lastProgress = Date.now();
-      options.progress?.tableProgress(table, count, total);
-      await control.query(sqlFile("control/queries/progress-table-log.sql"), [tableLogId, count]);
+      options.progress?.tableProgress(table, job.rows, total);
+      await control.query(sqlFile("control/queries/progress-table-log.sql"), [tableLogId, job.rows]);
     }
   }
   if (batch.length > 0) await flush();
-  return count;
 }
 
 function refuseNullKey(table: TablePlan, keyIndexes: readonly number[], row: RawRow): void {
@@ -271,19 +273,14 @@ function refuseNullKey(table: TablePlan, keyIndexes: readonly number[], row: Raw
 }
 
 /** writeTable, with its table log row kept true: completed, or failed/aborted with the message. */
-async function extractTable(
-  table: TablePlan,
-  total: number,
-  tableLogId: number,
-  writing: TableWriting,
-  control: PgClient,
-): Promise<number> {
+async function extractTable(job: TableJob, writing: TableWriting, control: PgClient): Promise<number> {
+  const { table, tableLogId } = job;
   await control.query(sqlFile("control/queries/start-table-log.sql"), [tableLogId]);
-  await writing.options.progress?.tableStarted(table, total);
-  let count = 0;
+  await writing.options.progress?.tableStarted(table, job.total);
   try {
-    count = await writeTable(table, total, tableLogId, writing, control);
+    await writeTable(job, writing, control);
   } catch (error) {
+    const count = job.rows;
     const message = messageOf(error);
     const status = error instanceof AbortedError ? "aborted" : "failed";
     await control
@@ -299,11 +296,11 @@ async function extractTable(
   await control.query(sqlFile("control/queries/finish-table-log.sql"), [
     tableLogId,
     "completed",
-    count,
+    job.rows,
     null,
   ]);
-  writing.options.progress?.tableFinished(table, count);
-  return count;
+  writing.options.progress?.tableFinished(table, job.rows);
+  return job.rows;
 }
 
 /** Completes the file under its final name and registers it in cypher_scripts. */
@@ -357,21 +354,20 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // One across tables: garbage is collected by the text written, whichever table wrote it.
     const writing: TableWriting = {
       writer,
-      client: control,
       batchSize,
       fetchSize: options.fetchSize ?? Math.max(batchSize, 1000),
       charsSinceCollection: 0,
       options,
     };
     for (const table of plan.tables) {
-      writing.client = sources.get(table.source) as PgClient;
-      const count = await extractTable(
+      const job: TableJob = {
         table,
-        rowCounts.get(table) ?? 0,
-        started.tableLogs.get(table) as number,
-        writing,
-        control,
-      );
+        client: sources.get(table.source) as PgClient,
+        total: rowCounts.get(table) ?? 0,
+        tableLogId: started.tableLogs.get(table) as number,
+        rows: 0,
+      };
+      const count = await extractTable(job, writing, control);
       rows.set(`${table.source.sourceName}.${table.table}`, count);
       rowsExtracted += count;
     }
