@@ -15,6 +15,7 @@ import {
   NotCanonical,
   callValue,
   integerValue,
+  literalCalls,
   quoteName,
   type ParamValue,
 } from "./literals.js";
@@ -64,8 +65,8 @@ export function rowLiteral(entries: readonly string[]): string {
  */
 export type ColumnKind = "int" | `call:${string}` | "plain";
 
-/** The calls whose text is sent as is, and applied by the statement. */
-const deferredCalls = new Set(["date", "localtime", "time", "localdatetime", "datetime", "duration"]);
+/** The calls whose text is sent as is, and applied by the statement: the temporal ones. */
+const deferredCalls: ReadonlySet<string> = new Set([...literalCalls].filter((fn) => fn !== "toFloat"));
 
 /**
  * Decoded rows, each a list of values in the order of `keys`: sent as lists and turned back into
