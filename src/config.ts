@@ -39,6 +39,12 @@ export const settings = {
     description: "Seconds a PostgreSQL statement may wait for a lock (0: no limit)",
     default: "60",
   },
+  C360_MAX_DELETE_PERCENT: {
+    flag: undefined,
+    description:
+      "A sync refuses to delete more than this percent of a label's c360 nodes (0-100; --allow-deletes for one run)",
+    default: "20",
+  },
   C360_LOG_LEVEL: {
     flag: "--log-level",
     description: "Log level: fatal, error, warn, info, debug, trace, silent",
@@ -99,6 +105,10 @@ const configSchema = z
     C360_CONNECT_TIMEOUT_S: seconds(1),
     C360_STATEMENT_TIMEOUT_S: seconds(0),
     C360_LOCK_TIMEOUT_S: seconds(0),
+    C360_MAX_DELETE_PERCENT: z.coerce
+      .number({ error: "must be a number" })
+      .min(0, "must be between 0 and 100")
+      .max(100, "must be between 0 and 100"),
     C360_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     }),
@@ -136,6 +146,8 @@ export interface Config {
   controlDb: PostgresTarget;
   neo4j: Neo4jTarget;
   timeouts: Timeouts;
+  /** The share of a label's c360 nodes a sync may delete without --allow-deletes. */
+  maxDeletePercent: number;
   logLevel: LogLevel;
   /** The `.env` file that was read, if any. */
   envFile: string | undefined;
@@ -220,6 +232,7 @@ export function loadConfig(sources: ConfigSources): Config {
       statementMs: c.C360_STATEMENT_TIMEOUT_S * 1000,
       lockMs: c.C360_LOCK_TIMEOUT_S * 1000,
     },
+    maxDeletePercent: c.C360_MAX_DELETE_PERCENT,
     logLevel: c.C360_LOG_LEVEL,
     envFile,
   };

@@ -189,7 +189,7 @@ describe("c360 generate on the sample universe", () => {
         const hashJoined = new Set(
           [...shape.hashJoined].filter((end) => !(seek as readonly string[]).includes(end)),
         );
-        const statement = relationshipStatement(relationship, { ...shape, hashJoined });
+        const statement = relationshipStatement(relationship, { ...shape, hashJoined }, 1);
         if (hashJoined.size < shape.hashJoined.size)
           assert.match(statement, /\n {2}MATCH \((from|to):`\w+` \{/);
         await runAutoCommit(driver, statement);

@@ -138,7 +138,7 @@ describe("recognising c360's relationship statements", () => {
   for (const [name, args, shape] of shapes) {
     it(`gives back the plan and shape it was written from: ${name}`, () => {
       const plan = relationshipPlan(...args);
-      const parts = parseRelationshipStatement(statementOf(relationshipStatement(plan, shape)));
+      const parts = parseRelationshipStatement(statementOf(relationshipStatement(plan, shape, 1)));
       assert.ok(parts !== undefined);
       assert.deepEqual(parts.shape, shape);
       assert.equal(parts.relationship.type, plan.type);
@@ -150,10 +150,14 @@ describe("recognising c360's relationship statements", () => {
   }
 
   it("does not recognise an edited statement", () => {
-    const text = relationshipStatement(relationshipPlan(...(shapes[0] as (typeof shapes)[0])[1]), {
-      scanFrom: false,
-      hashJoined: new Set(["from"]),
-    });
+    const text = relationshipStatement(
+      relationshipPlan(...(shapes[0] as (typeof shapes)[0])[1]),
+      {
+        scanFrom: false,
+        hashJoined: new Set(["from"]),
+      },
+      1,
+    );
     assert.ok(parseRelationshipStatement(statementOf(text)) !== undefined);
     for (const edited of [
       text.replace("IS NOT NULL", "IS NOT NULL AND to.`x` > 1"),

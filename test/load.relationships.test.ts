@@ -38,7 +38,7 @@ describe("firstLoadForm", () => {
   for (const [name, shape] of shapes) {
     it(`recognises generate's direct statement (${name})`, () => {
       for (const plan of [owns, oddType]) {
-        const text = relationshipStatement(plan, shape);
+        const text = relationshipStatement(plan, shape, 1);
         const form = firstLoadForm(statementOf(text));
         assert.ok(form !== undefined, text);
         assert.equal(form.type, plan === owns ? "`OWNS`" : "`IS ``ODD```");
@@ -51,10 +51,10 @@ describe("firstLoadForm", () => {
   }
 
   it("leaves junction statements and edited statements as written", () => {
-    const text = relationshipStatement(owns, shapes[0]?.[1] as RelationshipShape);
+    const text = relationshipStatement(owns, shapes[0]?.[1] as RelationshipShape, 1);
     const edits = [
-      relationshipStatement(junction, { scanFrom: true, hashJoined: new Set(["from", "to"]) }),
-      relationshipStatement(junction, { scanFrom: true, hashJoined: new Set() }),
+      relationshipStatement(junction, { scanFrom: true, hashJoined: new Set(["from", "to"]) }, 1),
+      relationshipStatement(junction, { scanFrom: true, hashJoined: new Set() }, 1),
       // Another MATCH would repeat pairs.
       text.replace("CALL {", "MATCH (x:`Pet`)\nCALL {"),
       text.replace("MERGE (from)-[:`OWNS`]->(to)", "MERGE (from)-[:`OWNS`]->(to)\n  SET to.seen = true"),
@@ -100,7 +100,7 @@ describe("executeStatements: relationship types loaded for the first time", () =
   for (const [name, shape] of shapes) {
     it(`creates each pair once, and a replay or a partly loaded type MERGEs (${name})`, async () => {
       await driver.executeQuery("MATCH ()-[r:OWNS]->() DELETE r");
-      const text = relationshipStatement(owns, shape);
+      const text = relationshipStatement(owns, shape, 1);
       const first = await executeStatements(driver, statement(text), { database: "neo4j" });
       assert.equal(first.relationshipsCreated, pets);
       assert.equal(await pairsMoreThanOnce("OWNS"), 0);
@@ -117,7 +117,7 @@ describe("executeStatements: relationship types loaded for the first time", () =
   }
 
   it("would duplicate pairs if it CREATEd over an existing type (what the check prevents)", async () => {
-    const text = relationshipStatement(owns, shapes[0]?.[1] as RelationshipShape);
+    const text = relationshipStatement(owns, shapes[0]?.[1] as RelationshipShape, 1);
     const form = firstLoadForm(statementOf(text));
     assert.ok(form !== undefined);
     await runAutoCommit(driver, form.createText);

@@ -108,7 +108,7 @@ describe("relationship statements", () => {
 
   for (const [name, plan, shape, joins, created] of cases) {
     it(`${name}: plans hash joins, no index seek per row, and creates what the keys match`, async () => {
-      const statement = relationshipStatement(plan, shape);
+      const statement = relationshipStatement(plan, shape, 1);
       const operators = await plannedOperators(statement);
       assert.equal(operators.filter((o) => o === "ValueHashJoin").length, joins, operators.join(", "));
       const slow = [
@@ -127,7 +127,7 @@ describe("relationship statements", () => {
     for (const plan of [watched, played, likes]) {
       await driver.executeQuery(`MATCH ()-[r:${plan.type}]->() DELETE r`);
       const shape = { scanFrom: plan !== watched, hashJoined: new Set<"from" | "to">() };
-      const statement = relationshipStatement(plan, shape);
+      const statement = relationshipStatement(plan, shape, 1);
       assert.ok(
         (await plannedOperators(statement)).some((o) => o.includes("IndexSeek")),
         statement,
@@ -170,7 +170,7 @@ describe("relationshipShapes", () => {
     assert.deepEqual(shapes.get(watched), { scanFrom: false, hashJoined: new Set() });
     assert.deepEqual(shapes.get(played), { scanFrom: true, hashJoined: new Set(["to"]) });
     assert.deepEqual(shapes.get(likes), { scanFrom: true, hashJoined: new Set(["to"]) });
-    const statement = relationshipStatement(likes, shapes.get(likes) as RelationshipShape);
+    const statement = relationshipStatement(likes, shapes.get(likes) as RelationshipShape, 1);
     // The junction node is still needed inside, to seek the from side.
     assert.match(
       statement,

@@ -70,12 +70,12 @@ export async function runDemo(config: Config, logger: Logger, out: (line: string
       serverVersion(driver, neo4j.database),
     );
     out(`Neo4j ${version} answers at ${neo4j.uri}`);
-    const { generated, loaded } = await guarded({ config, logger }, "run", (stop) =>
+    const { script, loaded } = await guarded({ config, logger }, "run", (stop) =>
       runPipeline({ config: { ...config, neo4j }, logger, clear: true, stop }),
     );
     out(
-      `ran the job: ${generated.script.path} (${generated.script.statementCount} statements) loaded with --clear: ` +
-        `${loaded.counters.nodesCreated} nodes and ${loaded.counters.relationshipsCreated} relationships`,
+      `ran the job: ${script?.path} (${script?.statementCount} statements) loaded with --clear: ` +
+        `${loaded?.counters.nodesCreated} nodes and ${loaded?.counters.relationshipsCreated} relationships`,
     );
     printResults(await runQueries(neo4j, config.timeouts, undefined), false);
   } finally {

@@ -1,10 +1,15 @@
 /**
- * `c360 run`: generate, then load the script just generated.
+ * `c360 run`: generate, then load the script just generated: a sync by default, a rebuild with
+ * --clear or --bulk.
  */
 import path from "node:path";
 import type { Command } from "commander";
 import type { Config } from "../config.js";
-import { defaultBatchSize, generate, type GenerateResult } from "../generate/generate.js";
+import { defaultBatchSize, generate } from "../generate/generate.js";
+import type { TablePlan } from "../metadata/plan.js";
+import type { LabelChanges } from "../script/format.js";
+import type { WrittenScript } from "../script/writer.js";
+import { generateSync } from "../sync/generate-sync.js";
 import { loadScript, type LoadResult } from "../load/load.js";
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
@@ -21,19 +26,40 @@ export interface RunOptions {
   batchSize?: number;
   stop?: StopRequest;
   bulk?: BulkTarget;
+  /** Lift the sync's delete guard for this run. */
+  allowDeletes?: boolean;
 }
 
 export interface RunResult {
-  generated: GenerateResult;
-  loaded: LoadResult;
+  /** A full rebuild (--clear, --bulk, or a graph holding nothing of c360's), or a sync. */
+  kind: "full" | "sync";
+  /** The script written: undefined when a sync found nothing to change. */
+  script?: WrittenScript;
+  /** The load; undefined when there was nothing to load. */
+  loaded?: LoadResult;
+  /** A sync's changes per label. */
+  changes?: ReadonlyMap<TablePlan, LabelChanges>;
 }
 
-/**
- * The whole job. Two linked rows in etl_run_logs: the generate row (command "run") and the load
- * row whose parent_log_id points at it. If generation fails, nothing is loaded and the graph is
- * not touched (no clear either).
- */
-export async function runPipeline(options: RunOptions): Promise<RunResult> {
+function loadOptions(options: RunOptions, script: WrittenScript, parentRunId: number) {
+  const { config, logger } = options;
+  return {
+    controlDb: config.controlDb,
+    neo4j: config.neo4j,
+    timeouts: config.timeouts,
+    file: script.path,
+    written: script,
+    clear: options.clear === true,
+    bulk: options.bulk,
+    logger,
+    parentRunId,
+    progress: loadProgressReporter(logger),
+    stop: options.stop,
+  };
+}
+
+/** Generate a full script, then load it: --clear and --bulk rebuild, and a first load starts here. */
+async function fullRun(options: RunOptions): Promise<RunResult> {
   const { config, logger } = options;
   const generated = await generate({
     controlDb: config.controlDb,
@@ -45,20 +71,58 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     progress: progressReporter(logger),
     stop: options.stop,
   });
-  const loaded = await loadScript({
+  const loaded = await loadScript(loadOptions(options, generated.script, generated.runId));
+  return { kind: "full", script: generated.script, loaded };
+}
+
+/**
+ * The whole job. Without --clear or --bulk it is a sync: the graph converges to the sources in
+ * place (src/sync/), and a graph holding nothing of c360's yet gets a full load. Two linked rows in
+ * etl_run_logs: the generate row (command "run") and the load row whose parent_log_id points at
+ * it. If generation fails or is refused, nothing is loaded and the graph is untouched.
+ */
+export async function runPipeline(options: RunOptions): Promise<RunResult> {
+  const { config, logger } = options;
+  if (options.clear === true || options.bulk !== undefined) return fullRun(options);
+  const synced = await generateSync({
     controlDb: config.controlDb,
     neo4j: config.neo4j,
     timeouts: config.timeouts,
-    file: generated.script.path,
-    written: generated.script,
-    clear: options.clear === true,
-    bulk: options.bulk,
+    outputDir: path.resolve(options.outputDir ?? "generated"),
+    batchSize: options.batchSize,
     logger,
-    parentRunId: generated.runId,
-    progress: loadProgressReporter(logger),
+    command: "run",
     stop: options.stop,
+    maxDeletePercent: config.maxDeletePercent,
+    allowDeletes: options.allowDeletes,
   });
-  return { generated, loaded };
+  if (synced === "empty graph") {
+    logger.info("the graph holds nothing c360 wrote for these mappings: a full load");
+    return fullRun(options);
+  }
+  if (synced.script === undefined) return { kind: "sync", changes: synced.changes };
+  const loaded = await loadScript(loadOptions(options, synced.script, synced.runId));
+  return { kind: "sync", script: synced.script, loaded, changes: synced.changes };
+}
+
+/** What `run` prints on stdout: the script, then what changed, per label and per type. */
+export function runSummary(result: RunResult): string {
+  const lines: string[] = [];
+  if (result.script !== undefined) lines.push(result.script.path);
+  const loaded = result.loaded;
+  if (result.kind === "full" && loaded !== undefined) {
+    const c = loaded.counters;
+    lines.push(
+      `loaded ${loaded.statementsTotal} statements: ${c.nodesCreated} nodes and ${c.relationshipsCreated} relationships created`,
+    );
+    return lines.join("\n") + "\n";
+  }
+  if (result.script === undefined) lines.push("sync: the graph already equals the sources; nothing to load");
+  for (const [table, c] of result.changes ?? [])
+    lines.push(`:${table.label}: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted`);
+  for (const [type, c] of loaded?.relationshipsByType ?? [])
+    lines.push(`:${type}: ${c.created} created, ${c.deleted} deleted`);
+  return lines.join("\n") + "\n";
 }
 
 export function registerRun(program: Command): void {
@@ -70,7 +134,8 @@ export function registerRun(program: Command): void {
         "`c360 load`). If generation fails nothing is loaded and the graph is untouched. Suited to cron: " +
         "without a terminal it writes JSON log lines to stderr and exits with a code from the README's table.",
     )
-    .option("--clear", "empty the graph before loading (only after generation succeeded)")
+    .option("--clear", "rebuild: empty the graph, then load a full script (only after generation succeeded)")
+    .option("--allow-deletes", "let this sync delete more than C360_MAX_DELETE_PERCENT of a label's nodes")
     .option("--output-dir <dir>", "where to write the script", "generated")
     .option("--batch-size <rows>", "rows per node statement in the script", String(defaultBatchSize));
   addBulkOptions(run)
@@ -80,7 +145,12 @@ export function registerRun(program: Command): void {
     )
     .action(
       async (
-        options: { clear?: boolean; outputDir: string; batchSize: string } & BulkFlags,
+        options: {
+          clear?: boolean;
+          allowDeletes?: boolean;
+          outputDir: string;
+          batchSize: string;
+        } & BulkFlags,
         command: Command,
       ) => {
         const context = contextFrom(command);
@@ -92,14 +162,11 @@ export function registerRun(program: Command): void {
             outputDir: options.outputDir,
             batchSize: parseBatchSize(command, options.batchSize),
             bulk: bulkTarget(options),
+            allowDeletes: options.allowDeletes === true,
             stop,
           }),
         );
-        const c = result.loaded.counters;
-        process.stdout.write(
-          `${result.generated.script.path}\n` +
-            `loaded ${result.loaded.statementsTotal} statements: ${c.nodesCreated} nodes and ${c.relationshipsCreated} relationships created\n`,
-        );
+        process.stdout.write(runSummary(result));
       },
     );
 }

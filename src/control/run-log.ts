@@ -7,7 +7,7 @@ import type { Logger } from "../logger.js";
 import { controlDbUnreachable, withClient, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
 
-export type RunStatus = "completed" | "failed" | "aborted";
+export type RunStatus = "completed" | "failed" | "aborted" | "refused";
 
 export interface RunOutcome {
   scriptId?: number;

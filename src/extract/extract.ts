@@ -13,15 +13,89 @@ const rawText = { getTypeParser: () => (value: string) => value };
 
 export type RawRow = Array<string | null>;
 
-export function selectStatement(table: TablePlan): string {
+/**
+ * Bump when c360 starts writing different properties for the same row (a changed encoding): every
+ * row's hash then changes, and the next sync rewrites every node.
+ */
+const encodingVersion = 1;
+
+/**
+ * What a row's hash covers besides its values: the label, the key, and each column's name and
+ * kind. A changed mapping (a column excluded, a type that becomes another Cypher type) changes
+ * every row's hash, so a sync rewrites the label's nodes as a full load would write them.
+ */
+export function hashSalt(table: TablePlan): string {
+  return JSON.stringify([
+    encodingVersion,
+    table.label,
+    table.keyColumns,
+    table.columns.map((c) => [c.name, c.kind]),
+  ]);
+}
+
+/**
+ * The row's hash (`c360_hash` on its node): 64 bits of the MD5 of the salt ($1) and the row's
+ * text. PostgreSQL computes it, so a sync compares rows without sending them.
+ */
+export function rowHashSql(table: TablePlan): string {
+  const row = table.columns.map((column) => quoteIdent(column.name)).join(", ");
+  return `('x' || left(md5($1::text || ROW(${row})::text), 16))::bit(64)::bigint`;
+}
+
+/** The columns c360 reads, then the row's hash. */
+function selectList(table: TablePlan): string {
   const columns = table.columns.map((column) => {
     const name = quoteIdent(column.name);
     // Arrays arrive as JSON of their elements' text, which is unambiguous to parse.
     return typeof column.kind === "string" ? name : `to_json(${name}::text[])::text AS ${name}`;
   });
+  return `${columns.join(", ")}, ${rowHashSql(table)}`;
+}
+
+/** Every row, in key order; its one parameter is hashSalt. */
+export function selectStatement(table: TablePlan): string {
   return (
-    `SELECT ${columns.join(", ")} FROM "public".${quoteIdent(table.table)}` +
+    `SELECT ${selectList(table)} FROM "public".${quoteIdent(table.table)}` +
     ` ORDER BY ${table.keyColumns.map(quoteIdent).join(", ")}`
+  );
+}
+
+/** The key columns' PostgreSQL types, to bind keys sent as text arrays. */
+function keyTypes(table: TablePlan): string[] {
+  return table.keyColumns.map((key) => {
+    const column = table.columns.find((c) => c.name === key);
+    return quoteIdent(column?.pgType ?? "text");
+  });
+}
+
+/**
+ * The rows with the given keys ($2.. : one text array per key column, element i of each forming
+ * key i), in key order. Bound to the columns' own types, so the primary key's index finds them.
+ */
+export function selectByKeysStatement(table: TablePlan): string {
+  const keys = table.keyColumns.map(quoteIdent).join(", ");
+  const arrays = keyTypes(table)
+    .map((type, i) => `$${i + 2}::${type}[]`)
+    .join(", ");
+  return (
+    `SELECT ${selectList(table)} FROM "public".${quoteIdent(table.table)}` +
+    ` WHERE (${keys}) IN (SELECT * FROM unnest(${arrays})) ORDER BY ${keys}`
+  );
+}
+
+/**
+ * Each row's key columns as text, then its hash ($1: hashSalt), in the order a sync compares
+ * keys (src/sync/keys.ts): integers as numbers, text by code point (COLLATE "C").
+ */
+export function keyHashStatement(table: TablePlan, kinds: readonly ("integer" | "string")[]): string {
+  const keys = table.keyColumns.map((key) => `${quoteIdent(key)}::text`);
+  // Qualified: unqualified, ORDER BY would name the text columns of the SELECT list.
+  const order = table.keyColumns.map((key, i) =>
+    kinds[i] === "integer" ? `src.${quoteIdent(key)}` : `src.${quoteIdent(key)}::text COLLATE "C"`,
+  );
+  return (
+    `SELECT ${keys.join(", ")}, ${rowHashSql(table)}::text FROM "public".${quoteIdent(table.table)} AS src` +
+    ` ORDER BY ${order.join(", ")}`
   );
 }
 
@@ -33,18 +107,22 @@ export async function countRows(client: PgClient, table: TablePlan): Promise<num
 }
 
 /**
- * Yields rows in chunks of up to `fetchSize`; closes the cursor however the loop ends. The next
+ * Yields a table's rows in chunks of up to `fetchSize`; closes the cursor however the loop ends. The next
  * chunk is requested before this one is handed over, so PostgreSQL produces it while the caller
  * encodes this one.
  */
-export async function* readTable(
+export function readTable(client: PgClient, table: TablePlan, fetchSize: number): AsyncGenerator<RawRow[]> {
+  return readQuery(client, selectStatement(table), [hashSalt(table)], fetchSize);
+}
+
+/** The rows of one cursor query, in chunks (see readTable). */
+export async function* readQuery(
   client: PgClient,
-  table: TablePlan,
+  text: string,
+  values: unknown[],
   fetchSize: number,
 ): AsyncGenerator<RawRow[]> {
-  const cursor = client.query(
-    new Cursor<RawRow>(selectStatement(table), [], { rowMode: "array", types: rawText }),
-  );
+  const cursor = client.query(new Cursor<RawRow>(text, values, { rowMode: "array", types: rawText }));
   let next: Promise<RawRow[]> | undefined = cursor.read(fetchSize);
   try {
     for (;;) {

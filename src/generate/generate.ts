@@ -26,7 +26,14 @@ import {
 import { countRows, readTable, type RawRow } from "../extract/extract.js";
 import type { Logger } from "../logger.js";
 import { readSourceCatalogs } from "../metadata/catalog.js";
-import { buildPlan, type ExportPlan, type PlannedSource, type TablePlan } from "../metadata/plan.js";
+import {
+  buildPlan,
+  type ExportPlan,
+  type PlannedColumn,
+  type PlannedSource,
+  type TablePlan,
+} from "../metadata/plan.js";
+import { hashProperty, runProperty } from "../script/provenance.js";
 import { readControlMetadata } from "../metadata/read.js";
 import { assertSchemaCurrent } from "../control/migrate.js";
 import { finishRun, recordRunFailure } from "../control/run-log.js";
@@ -83,7 +90,7 @@ export interface GenerateResult {
 const controlError = controlDbUnreachable;
 
 /** Turns a source query's failure into a SourceError naming the source and what c360 was doing. */
-function sourceFailure(sourceName: string, doing: string): (error: unknown) => never {
+export function sourceFailure(sourceName: string, doing: string): (error: unknown) => never {
   return (error) => {
     throw new SourceError(`${sourceName}: ${doing} failed: ${messageOf(error)}`, {
       cause: error,
@@ -118,23 +125,38 @@ export async function planExport(
   return result.plan;
 }
 
-/** One row's map literal, e.g. {`id`: 1, `name`: 'x'}; NULL columns are left out (absent property). */
-function encodeRow(table: TablePlan, keys: readonly string[], row: RawRow): string {
+/**
+ * One row's map literal, e.g. {`id`: 1, `name`: 'x', `c360_hash`: -5, `c360_run`: 9}; NULL
+ * columns are left out (absent property). The row's last value is its hash (see readTable);
+ * `runEntry` is the run's entry, the same for every row.
+ */
+export function encodeRow(table: TablePlan, keys: readonly string[], row: RawRow, runEntry: string): string {
   const entries: string[] = [];
-  for (let i = 0; i < keys.length; i++) {
+  const columns = table.columns.length;
+  for (let i = 0; i < columns; i++) {
     const value = row[i];
-    const column = table.columns[i];
-    if (value === null || value === undefined || column === undefined) continue;
-    entries.push((keys[i] as string) + encodeValue(column.kind, value));
+    if (value === null || value === undefined) continue;
+    entries.push((keys[i] as string) + encodeValue((table.columns[i] as PlannedColumn).kind, value));
   }
+  entries.push((keys[columns] as string) + encodeValue("integer", row[columns] as string), runEntry);
   return rowLiteral(entries);
+}
+
+/** The entry starts of a table's rows: its columns, then c360's hash and run (see encodeRow). */
+export function provenanceKeys(table: TablePlan): string[] {
+  return rowKeys([...table.columns.map((column) => column.name), hashProperty, runProperty]);
+}
+
+/** The entry every row of a run carries: the run that wrote it. */
+export function runEntry(runId: number): string {
+  return `${rowKeys([runProperty])[0] as string}${encodeValue("integer", String(runId))}`;
 }
 
 /** Statement text written between full garbage collections (see src/memory.ts). */
 const charsPerCollection = 32 * 1024 * 1024;
 
 /** Inserts the run's row and one row per table, all `running` until they end. */
-async function startRunLog(
+export async function startRunLog(
   control: PgClient,
   plan: ExportPlan,
   command: string,
@@ -158,7 +180,7 @@ async function startRunLog(
 }
 
 /** One connection per source, each reading one consistent snapshot of its tables. */
-async function openSnapshots(
+export async function openSnapshots(
   plan: ExportPlan,
   control: PgClient,
   sources: Map<PlannedSource, PgClient>,
@@ -181,7 +203,7 @@ async function openSnapshots(
   }
 }
 
-async function countTables(
+export async function countTables(
   plan: ExportPlan,
   sources: ReadonlyMap<PlannedSource, PgClient>,
 ): Promise<Map<TablePlan, number>> {
@@ -205,6 +227,8 @@ interface TableWriting {
   /** Statement text written since the last full garbage collection (see src/memory.ts). */
   charsSinceCollection: number;
   options: GenerateOptions;
+  /** The run every node and relationship is stamped with. */
+  runId: number;
 }
 
 /** One table to extract: where it is read from, where it is logged, and how far it got. */
@@ -222,7 +246,8 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
   const { table, total, tableLogId } = job;
   const { writer, options } = writing;
   await writer.write(sectionMarker("nodes", table));
-  const keys = rowKeys(table.columns.map((column) => column.name));
+  const keys = provenanceKeys(table);
+  const run = runEntry(writing.runId);
   const keyIndexes = table.keyColumns.map((key) => table.columns.findIndex((c) => c.name === key));
   let batch: string[] = [];
   let batchLength = 0;
@@ -236,7 +261,7 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
   for await (const chunk of readTable(job.client, table, writing.fetchSize)) {
     for (const row of chunk) {
       refuseNullKey(table, keyIndexes, row);
-      const literal = encodeRow(table, keys, row);
+      const literal = encodeRow(table, keys, row, run);
       batch.push(literal);
       batchLength += literal.length + 2;
       // Wide rows (json, bytea, long text) flush early, far below what load accepts.
@@ -304,7 +329,7 @@ async function extractTable(job: TableJob, writing: TableWriting, control: PgCli
 }
 
 /** Completes the file under its final name and registers it in cypher_scripts. */
-async function registerScript(
+export async function registerScript(
   control: PgClient,
   writer: ScriptWriter,
 ): Promise<{ script: WrittenScript; scriptId: number }> {
@@ -358,6 +383,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       fetchSize: options.fetchSize ?? Math.max(batchSize, 1000),
       charsSinceCollection: 0,
       options,
+      runId: started.runId,
     };
     for (const table of plan.tables) {
       const job: TableJob = {
@@ -375,7 +401,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     await writer.write(sectionMarker("relationships"));
     for (const relationship of plan.relationships)
       await writer.statement(
-        relationshipStatement(relationship, shapes.get(relationship) as RelationshipShape),
+        relationshipStatement(relationship, shapes.get(relationship) as RelationshipShape, started.runId),
       );
 
     const { script, scriptId } = await registerScript(control, writer);

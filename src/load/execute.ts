@@ -70,6 +70,8 @@ export interface ExecuteOptions {
   onSection?: (section: SectionTiming) => void;
   /** Checked between transactions: a stop request ends the load at a safe point. */
   shouldStop?: () => boolean;
+  /** Told what each statement run as written changed (node batches are not reported here). */
+  onWritten?: (statement: Statement, changed: LoadCounters) => void;
 }
 
 /** Thrown (with the progress made) when a statement fails. */
@@ -288,6 +290,11 @@ class Execution {
       throw this.statementError(`statement ${statement.index}`, statement, error);
     }
     addCounters(this.counters, summary, 1);
+    if (this.options.onWritten !== undefined) {
+      const changed = emptyCounters();
+      addCounters(changed, summary, 1);
+      this.options.onWritten(statement, changed);
+    }
     this.issued.push({ lastIndex: statement.index, committed: true });
     await this.advanceCheckpoint();
     if (this.stopping) throw new StopRequested(this.lastComplete, this.counters);

@@ -35,7 +35,10 @@ import {
   type LoadCounters,
   type SectionTiming,
 } from "./execute.js";
-import { readStatements } from "../script/format.js";
+import { readScriptKind, readStatements, type ScriptKind } from "../script/format.js";
+import type { Statement } from "../script/lexer.js";
+import { relationshipTypeOf } from "../script/sync.js";
+import { assertGraphUnchanged } from "../sync/check.js";
 import { maxScriptStatementLength, ScriptSyntaxError } from "../script/lexer.js";
 import { BulkStopped, bulkLoad, type BulkSectionTiming, type BulkTarget } from "./bulk/bulk.js";
 
@@ -76,6 +79,15 @@ export interface LoadResult {
   /** Wall time per section of the script (schema, nodes, relationships; a bulk load's convert and import), in order. */
   sections: Array<SectionTiming | BulkSectionTiming>;
   elapsedMs: number;
+  /** A full script, or a sync. */
+  kind: "full" | "sync";
+  /** What the relationship statements (and a sync's re-derive statements) did, per type. */
+  relationshipsByType: Map<string, TypeCounts>;
+}
+
+export interface TypeCounts {
+  created: number;
+  deleted: number;
 }
 
 const maxStatementLength = maxScriptStatementLength;
@@ -218,6 +230,8 @@ export async function clearGraph(driver: Driver, database: string): Promise<void
 
 /** What a load knows as it goes: kept in step with the control database's record. */
 interface LoadState {
+  kind: ScriptKind;
+  relationshipsByType: Map<string, TypeCounts>;
   runId?: number;
   scriptId?: number;
   /** The checkpoint: statements up to this one are in the graph. */
@@ -225,6 +239,40 @@ interface LoadState {
   /** Whether the graph may already hold some of the script (a failure now is partial). */
   touchedGraph: boolean;
   sections: Array<SectionTiming | BulkSectionTiming>;
+}
+
+/** A sync applies changes to the graph it was computed against: it neither clears nor replaces it. */
+function refuseSyncContradictions(options: LoadOptions, kind: ScriptKind, file: string): void {
+  if (kind.kind !== "sync") return;
+  const flag = options.clear === true ? "--clear" : options.bulk !== undefined ? "--bulk" : undefined;
+  if (flag === undefined) return;
+  throw new RefusedError(
+    `${file} is a sync script, which changes the graph in place; ${flag} does not apply`,
+    {
+      hint: "Load it without the flag, or generate a full script (`c360 generate`) to rebuild the graph.",
+    },
+  );
+}
+
+function countByType(state: LoadState) {
+  return (statement: Statement, changed: LoadCounters) => {
+    const type = relationshipTypeOf(statement);
+    if (type === undefined) return;
+    const counts = state.relationshipsByType.get(type) ?? { created: 0, deleted: 0 };
+    counts.created += changed.relationshipsCreated;
+    counts.deleted += changed.relationshipsDeleted;
+    state.relationshipsByType.set(type, counts);
+  };
+}
+
+async function recordTypeCounts(control: PgClient, state: LoadState): Promise<void> {
+  for (const [type, counts] of state.relationshipsByType)
+    await control.query(sqlFile("control/queries/insert-relationship-log.sql"), [
+      state.runId,
+      type,
+      counts.created,
+      counts.deleted,
+    ]);
 }
 
 function refuseContradictions(options: LoadOptions): void {
@@ -287,6 +335,8 @@ function recordCheckpoint(control: PgClient, runId: number, index: number, count
     counters.nodesCreated,
     counters.relationshipsCreated,
     counters.propertiesSet,
+    counters.nodesDeleted,
+    counters.relationshipsDeleted,
   ]);
 }
 
@@ -343,6 +393,13 @@ async function loadOnline(
   return withDriver(options.neo4j, timeouts, async (driver) => {
     // A stop requested before anything ran (say, late in generate) must not still clear the graph.
     if (options.stop?.requested === true) throw new StopRequested(resumedAfter, emptyCounters());
+    if (state.kind.kind === "sync" && resumedAfter === 0)
+      await assertGraphUnchanged(
+        driver,
+        options.neo4j.database,
+        state.kind.graphState as string,
+        script.path,
+      );
     if (options.clear === true) {
       logger.info("clearing the graph (--clear)");
       state.touchedGraph = true;
@@ -363,6 +420,7 @@ async function loadOnline(
         rowsPerTransaction: options.rowsPerTransaction,
         shouldStop: () => options.stop?.requested === true,
         onSection: sectionLogger(state, logger),
+        onWritten: countByType(state),
         onCommit: async (index, soFar) => {
           logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
           lastCommitAt = Date.now();
@@ -383,7 +441,7 @@ function loadFailure(
   caught: unknown,
   options: LoadOptions,
   state: LoadState,
-): { error: unknown; status: "failed" | "aborted" } {
+): { error: unknown; status: "failed" | "aborted" | "refused" } {
   if (caught instanceof StopRequested) {
     const exitCode = options.stop?.exitCode ?? ExitCode.interrupted;
     return {
@@ -418,7 +476,7 @@ function loadFailure(
       ),
     };
   }
-  return { error: caught, status: "failed" };
+  return { error: caught, status: caught instanceof RefusedError ? "refused" : "failed" };
 }
 
 export async function loadScript(options: LoadOptions): Promise<LoadResult> {
@@ -432,7 +490,15 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       timeouts: options.timeouts,
     }),
   );
-  const state: LoadState = { lastComplete: 0, touchedGraph: false, sections: [] };
+  const kind = await readScriptKind(script.path, { maxStatementLength });
+  refuseSyncContradictions(options, kind, script.path);
+  const state: LoadState = {
+    kind,
+    relationshipsByType: new Map(),
+    lastComplete: 0,
+    touchedGraph: false,
+    sections: [],
+  };
   try {
     await assertSchemaCurrent(control);
     const registration = await registerOrVerify(control, script, options.allowModified === true, logger);
@@ -448,6 +514,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       ["load", toolVersion, state.scriptId, script.statements, options.parentRunId ?? null, resumedAfter],
     );
     state.runId = inserted.rows[0]?.log_id;
+    await control.query(sqlFile("control/queries/set-run-kind.sql"), [state.runId, kind.kind]);
     logger.info(
       { runId: state.runId, script: script.path, statements: script.statements, resumeAfter: resumedAfter },
       "load started",
@@ -457,6 +524,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
         ? await loadInBulk(options, options.bulk, script, control, state, resumedAfter)
         : await loadOnline(options, script, control, state, resumedAfter);
 
+    await recordTypeCounts(control, state);
     await finishRun(control, state.runId as number);
     await control.query(sqlFile("control/queries/finish-script-run.sql"), [state.scriptId, "completed"]);
     logger.info({ runId: state.runId, ...counters }, "load completed");
@@ -468,6 +536,8 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       counters,
       sections: state.sections,
       elapsedMs: Date.now() - started,
+      kind: kind.kind,
+      relationshipsByType: state.relationshipsByType,
     };
   } catch (caught) {
     const { error, status } = loadFailure(caught, options, state);

@@ -14,6 +14,7 @@ import {
   parseJoinCondition,
   type JoinEquality,
 } from "./join-condition.js";
+import { isReservedName, reservedPrefix } from "../script/provenance.js";
 import type { ControlMetadata, LabelMappingRow, RelationshipMappingRow, SourceRow } from "./read.js";
 
 export interface CatalogColumn {
@@ -208,6 +209,12 @@ function planColumns(
     if (keyProblem !== undefined) {
       report.problems.push(
         `${where}: column ${JSON.stringify(column.name)} cannot be a property key: it ${keyProblem}; exclude it or rename it`,
+      );
+      continue;
+    }
+    if (isReservedName(column.name)) {
+      report.problems.push(
+        `${where}: column ${JSON.stringify(column.name)} starts with ${reservedPrefix}, which c360 reserves for its own properties; exclude it or rename it`,
       );
       continue;
     }

@@ -5,6 +5,7 @@
  * node-batches.ts, relationships.ts and schema.ts beside this file, the literal grammar in
  * literals.ts, and Cypher's lexical rules in lexer.ts. Nothing outside src/script/ knows them.
  */
+import { createReadStream } from "node:fs";
 import type { ExportPlan, TablePlan } from "../metadata/plan.js";
 import { ScriptFileError } from "../errors.js";
 import { leadingCommentsOf, splitStatements, type SplitterOptions, type Statement } from "./lexer.js";
@@ -15,13 +16,17 @@ import { commentText } from "./literals.js";
  * written now would be read wrongly by an older c360: a new statement kind, a new section, a
  * changed shape or literal. Adding header comment lines that nobody reads needs no bump.
  */
-export const scriptFormatVersion = 1;
+export const scriptFormatVersion = 2;
 
 // NEVER CHANGE THESE! Scripts on disk carry them, and every later c360 reads them.
 /** A c360 script's first line: `// c360 <tool version>: Customer 360 graph script`. */
 const titleLine = /^\/\/ c360 (\S+): Customer 360 graph script$/;
 /** The format line, in the header: `// c360 script format: 1`. */
 const formatLinePrefix = "// c360 script format: ";
+/** The kind line, in the header of format 2 on: `// c360 script kind: full` or `sync`. */
+const kindLinePrefix = "// c360 script kind: ";
+/** In a sync script's header: the graph state it was computed against, as JSON (src/sync/state.ts). */
+const graphStateLinePrefix = "// c360 graph state: ";
 /** A section starts at a comment line `// ---- <section> ...`, before the section's first statement. */
 const sectionMarkerLine = /^[ \t]*\/\/ ---- (schema|nodes|relationships)\b/;
 
@@ -33,16 +38,40 @@ export interface ScriptHeader {
   runId: number;
   generatedAt: Date;
   rowCounts: ReadonlyMap<TablePlan, number>;
+  /** For a sync script: what it changes, and against which graph. */
+  sync?: SyncHeader;
+}
+
+/** What one label's nodes go through in a sync. */
+export interface LabelChanges {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** c360's nodes of the label in the graph the sync was computed against. */
+  graphNodes: number;
+}
+
+export interface SyncHeader {
+  /** The graph state, as src/sync/state.ts writes it (one line of JSON). */
+  graphState: string;
+  /** The run of the last completed load: relationships are re-derived around nodes written since. */
+  since: number;
+  changes: ReadonlyMap<TablePlan, LabelChanges>;
 }
 
 /** The header comment of a generated script: what it holds, for its reviewer. */
 export function headerComment(plan: ExportPlan, header: ScriptHeader): string {
+  const sync = header.sync;
   const lines = [
     `// c360 ${header.toolVersion}: Customer 360 graph script`,
     `${formatLinePrefix}${scriptFormatVersion}`,
+    `${kindLinePrefix}${sync === undefined ? "full" : "sync"}`,
+    ...(sync === undefined ? [] : [`${graphStateLinePrefix}${sync.graphState}`]),
     `// run id: ${header.runId}`,
     `// generated at: ${header.generatedAt.toISOString()}`,
-    "// order: schema (constraints, indexes), nodes (MERGE on their keys), relationships (MERGE), so a replay changes nothing.",
+    sync === undefined
+      ? "// order: schema (constraints, indexes), nodes (MERGE on their keys), relationships (MERGE), so a replay changes nothing."
+      : "// a sync: per label, nodes created or updated (MERGE on their keys), then deleted; then relationships re-derived around the nodes written.",
     "//",
   ];
   for (const table of plan.tables) {
@@ -57,6 +86,12 @@ export function headerComment(plan: ExportPlan, header: ScriptHeader): string {
         ` rows: ${header.rowCounts.get(table) ?? 0}; key: ${table.keyColumns.map(commentText).join(", ")};` +
         ` excluded: ${excluded}`,
     );
+    const changes = sync?.changes.get(table);
+    if (changes !== undefined)
+      lines.push(
+        `//   sync :${table.label}: ${changes.created} created, ${changes.updated} updated, ${changes.deleted} deleted` +
+          ` (of ${changes.graphNodes} c360 nodes in the graph)`,
+      );
   }
   for (const relationship of plan.relationships) {
     lines.push(
@@ -64,6 +99,10 @@ export function headerComment(plan: ExportPlan, header: ScriptHeader): string {
         (relationship.junction !== undefined ? ` through :${relationship.junction.label}` : "") +
         ` (relationship_mappings row ${relationship.relationshipId}, order ${relationship.executionOrder})`,
     );
+    if (sync !== undefined)
+      lines.push(
+        `//   sync :${relationship.type}: re-derived around the nodes written after run ${sync.since}`,
+      );
   }
   return lines.join("\n") + "\n\n";
 }
@@ -105,6 +144,10 @@ export interface ScriptKind {
   writtenBy: "c360" | "hand";
   /** The script format: 1 for c360 scripts written before the format line existed. */
   format: number;
+  /** A full script, or a sync computed against a graph state; a hand-written script is "full". */
+  kind: "full" | "sync";
+  /** A sync script's graph state line, as written (src/sync/state.ts reads it). */
+  graphState?: string;
 }
 
 /**
@@ -113,12 +156,12 @@ export interface ScriptKind {
  */
 export function scriptKind(first: Pick<Statement, "text" | "codeStart">, name: string): ScriptKind {
   const lines = commentLines(first);
-  if (!titleLine.test(lines[0] ?? "")) return { writtenBy: "hand", format: scriptFormatVersion };
+  if (!titleLine.test(lines[0] ?? ""))
+    return { writtenBy: "hand", format: scriptFormatVersion, kind: "full" };
   const formatLine = lines.find((line) => line.startsWith(formatLinePrefix));
-  if (formatLine === undefined) return { writtenBy: "c360", format: 1 };
-  const text = formatLine.slice(formatLinePrefix.length);
+  const text = formatLine === undefined ? "1" : formatLine.slice(formatLinePrefix.length);
   const format = /^[1-9]\d{0,5}$/.test(text) ? Number(text) : NaN;
-  if (format === scriptFormatVersion) return { writtenBy: "c360", format };
+  if (format === scriptFormatVersion) return kindOf(lines, name);
   const said = JSON.stringify(text);
   throw new ScriptFileError(
     Number.isNaN(format)
@@ -131,7 +174,28 @@ export function scriptKind(first: Pick<Statement, "text" | "codeStart">, name: s
         ? `Restore the header line "${formatLinePrefix}${scriptFormatVersion}", or regenerate the script with \`c360 generate\`.`
         : format > scriptFormatVersion
           ? "Load it with the c360 that wrote it (see its first line), upgrade c360, or regenerate the script with this c360."
-          : "Regenerate the script with `c360 generate`.",
+          : "Regenerate the script with this c360: `c360 generate` (its scripts stamp what c360 wrote, which a sync needs).",
+    },
+  );
+}
+
+/** The kind line of a format 2 header, and a sync script's graph state. */
+function kindOf(lines: readonly string[], name: string): ScriptKind {
+  const kindLine = lines.find((line) => line.startsWith(kindLinePrefix));
+  const kind = kindLine?.slice(kindLinePrefix.length);
+  const stateLine = lines.find((line) => line.startsWith(graphStateLinePrefix));
+  if (kind === "full") return { writtenBy: "c360", format: scriptFormatVersion, kind };
+  if (kind === "sync" && stateLine !== undefined)
+    return {
+      writtenBy: "c360",
+      format: scriptFormatVersion,
+      kind,
+      graphState: stateLine.slice(graphStateLinePrefix.length),
+    };
+  throw new ScriptFileError(
+    `${name}: its header ${kind === undefined ? "has no kind line" : kind === "sync" ? "has no graph state line" : `names script kind ${JSON.stringify(kind)}`}`,
+    {
+      hint: `Restore the header lines c360 wrote ("${kindLinePrefix}full" or "sync", and a sync's "${graphStateLinePrefix}..."), or regenerate the script.`,
     },
   );
 }
@@ -160,4 +224,23 @@ export async function* readStatements(
     }
     yield statement;
   }
+}
+
+/** What a script file's header says, read from its first statement only. */
+export async function readScriptKind(file: string, options: SplitterOptions = {}): Promise<ScriptKind> {
+  let found: ScriptKind | undefined;
+  const stream = createReadStream(file);
+  try {
+    for await (const statement of readStatements(stream as AsyncIterable<Buffer>, {
+      ...options,
+      name: file,
+      onKind: (kind) => (found = kind),
+    })) {
+      void statement;
+      break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return found ?? { writtenBy: "hand", format: scriptFormatVersion, kind: "full" };
 }

@@ -11,6 +11,7 @@
 import type { ExportPlan, RelationshipPlan, TablePlan } from "../metadata/plan.js";
 import { codeOf, type Statement } from "./lexer.js";
 import { quoteName } from "./literals.js";
+import { runProperty } from "./provenance.js";
 
 /** Rows per transaction for relationship statements: bounded, whatever the match count. */
 export const relationshipTransactionRows = 10_000;
@@ -115,20 +116,33 @@ function notNull(variable: string, properties: readonly string[]): string {
  * hash join or through an index, and MERGE in bounded transactions. The scan and the hash joins
  * read in the outer query; index seeks and the MERGE run in the inner transactions.
  */
-export function relationshipStatement(relationship: RelationshipPlan, shape: RelationshipShape): string {
+export function relationshipStatement(
+  relationship: RelationshipPlan,
+  shape: RelationshipShape,
+  run: number,
+): string {
   return (
     `// ${relationship.type} (relationship_mappings row ${relationship.relationshipId})\n` +
-    relationshipCode(relationship, shape, "MERGE")
+    relationshipCode({ relationship, shape, run }, "MERGE")
   );
+}
+
+/**
+ * The write at the heart of a relationship statement. A relationship carries the run that created
+ * it (src/script/provenance.ts): MERGE stamps only the ones it creates, so a replay writes nothing.
+ */
+export function relationshipWrite(type: string, run: number, verb: "MERGE" | "CREATE"): string {
+  const stamp = `${quoteName(runProperty)}`;
+  return verb === "MERGE"
+    ? `MERGE (from)-[r:${quoteName(type)}]->(to) ON CREATE SET r.${stamp} = ${run}`
+    : `CREATE (from)-[:${quoteName(type)} {${stamp}: ${run}}]->(to)`;
 }
 
 /** A relationship statement's code; `CREATE` is its first-load form (see firstLoadForm). */
 function relationshipCode(
-  relationship: RelationshipStatementParts["relationship"],
-  shape: RelationshipShape,
+  { relationship, shape, run }: RelationshipStatementParts,
   verb: "MERGE" | "CREATE",
 ): string {
-  const type = quoteName(relationship.type);
   let scan: { variable: string; label: string; properties: string[] };
   let lookups: Lookup[];
   const lookupOf = (variable: "from" | "to", label: string, pairs: LookupPairs): Lookup => ({
@@ -189,7 +203,10 @@ function relationshipCode(
   // The inner query needs the ends already found, and the scanned node if it still seeks from it.
   const found = new Set([scan.variable, ...lookups.filter((l) => l.hashJoined).map((l) => l.variable)]);
   const imported = ["link", "from", "to"].filter((v) => found.has(v) && (v !== "link" || seeks.length > 0));
-  const inner = [...seeks.map((l) => indexLookup(l, scan.variable)), `${verb} (from)-[:${type}]->(to)`];
+  const inner = [
+    ...seeks.map((l) => indexLookup(l, scan.variable)),
+    relationshipWrite(relationship.type, run, verb),
+  ];
   return (
     outer.join("\n") +
     `\nCALL {\n  WITH ${imported.join(", ")}\n` +
@@ -224,7 +241,7 @@ export function firstLoadForm(statement: Pick<Statement, "text" | "codeStart">):
   if (parts === undefined || parts.relationship.direct === undefined) return undefined;
   return {
     type: quoteName(parts.relationship.type),
-    createText: relationshipCode(parts.relationship, parts.shape, "CREATE"),
+    createText: relationshipCode(parts, "CREATE"),
   };
 }
 
@@ -232,6 +249,8 @@ export function firstLoadForm(statement: Pick<Statement, "text" | "codeStart">):
 export interface RelationshipStatementParts {
   relationship: Pick<RelationshipPlan, "type" | "fromLabel" | "toLabel" | "direct" | "junction">;
   shape: RelationshipShape;
+  /** The run its relationships are stamped with. */
+  run: number;
 }
 
 const name = "`((?:[^`]|``)+)`";
@@ -253,7 +272,7 @@ function listOf(text: string, item: string, separator: string): string[][] | und
 /**
  * The plan behind one of c360's relationship statements (direct or through a junction label), or
  * undefined for anything else. The parts are checked by writing the statement again from them with
- * src/cypher/statements.ts: only a statement exactly as c360 generates it is recognised, so an
+ * relationshipCode: only a statement exactly as c360 generates it is recognised, so an
  * edited one is never mistaken for what it resembles.
  */
 export function parseRelationshipStatement(
@@ -308,9 +327,12 @@ export function parseRelationshipStatement(
     });
     at++;
   }
-  const merge = new RegExp(`^  MERGE \\(from\\)-\\[:${name}\\]->\\(to\\)$`).exec(lines[at] ?? "");
+  const merge = new RegExp(
+    `^  MERGE \\(from\\)-\\[r:${name}\\]->\\(to\\) ON CREATE SET r\\.\`${runProperty}\` = (0|[1-9]\\d{0,14})$`,
+  ).exec(lines[at] ?? "");
   if (merge === null) return undefined;
   const type = unquote(merge[1] as string);
+  const run = Number(merge[2]);
   const hashJoined = new Set([...ends].filter(([, end]) => end.hashJoined).map(([variable]) => variable));
   let parts: RelationshipStatementParts;
   if (scanVariable === "link") {
@@ -329,6 +351,7 @@ export function parseRelationshipStatement(
         },
       },
       shape: { scanFrom: true, hashJoined },
+      run,
     };
   } else {
     const otherVariable = scanVariable === "from" ? "to" : "from";
@@ -345,8 +368,9 @@ export function parseRelationshipStatement(
         ),
       },
       shape: { scanFrom, hashJoined },
+      run,
     };
   }
   // Written again from the parts, the statement must be exactly what was read.
-  return relationshipCode(parts.relationship, parts.shape, "MERGE") === code ? parts : undefined;
+  return relationshipCode(parts, "MERGE") === code ? parts : undefined;
 }

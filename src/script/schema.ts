@@ -1,13 +1,32 @@
 /**
  * The schema section of c360's scripts: one uniqueness constraint per label key, one index per
- * property that relationship statements look nodes up by, then a wait for the indexes.
+ * label's run stamp, one per property that relationship statements look nodes up by, then a
+ * wait for the indexes.
  */
 import type { ExportPlan } from "../metadata/plan.js";
 import { quoteName } from "./literals.js";
+import { runProperty } from "./provenance.js";
 import { lookupProperties, type RelationshipShapes } from "./relationships.js";
 
 function propertyList(variable: string, properties: readonly string[]): string {
   return properties.map((p) => `${variable}.${quoteName(p)}`).join(", ");
+}
+
+/**
+ * Every (label, property) pair a join reads, on both sides and on junction labels. A full load
+ * only looks one side up; a sync re-derives relationships from either end (src/script/sync.ts),
+ * so it looks every side up, a few nodes at a time.
+ */
+function joinProperties(plan: ExportPlan): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const r of plan.relationships) {
+    for (const pair of r.direct ?? []) pairs.push([r.fromLabel, pair.from], [r.toLabel, pair.to]);
+    if (r.junction !== undefined) {
+      for (const pair of r.junction.toFrom) pairs.push([r.junction.label, pair.junction]);
+      for (const pair of r.junction.toTo) pairs.push([r.junction.label, pair.junction]);
+    }
+  }
+  return pairs;
 }
 
 /** One uniqueness constraint per label key, one index per property used to match relationships. */
@@ -23,7 +42,15 @@ export function schemaStatements(plan: ExportPlan, shapes: RelationshipShapes): 
   }
   const indexed = new Set<string>();
   const names = new Set<string>();
-  for (const [label, property] of lookupProperties(plan, shapes)) {
+  // A sync finds the nodes a run wrote, and the graph's state, through this index.
+  for (const table of plan.tables) {
+    const name = `c360_${table.label}_by_run`;
+    names.add(name);
+    statements.push(
+      `CREATE INDEX ${quoteName(name)} IF NOT EXISTS FOR (n:${quoteName(table.label)}) ON (n.${quoteName(runProperty)})`,
+    );
+  }
+  for (const [label, property] of [...lookupProperties(plan, shapes), ...joinProperties(plan)]) {
     const id = `${label}\u0000${property}`;
     if (singleKeys.has(id) || indexed.has(id)) continue;
     indexed.add(id);

@@ -32,6 +32,7 @@ import {
   type ParamValue,
   type RowTable,
 } from "../../script/node-batches.js";
+import { runProperty } from "../../script/provenance.js";
 import { parseRelationshipStatement, type RelationshipStatementParts } from "../../script/relationships.js";
 import { isSchemaStatement } from "../../script/schema.js";
 import { compositeKey, csvValue, headerNameProblem, keyPart, type CsvType } from "./csv.js";
@@ -546,7 +547,8 @@ class Conversion {
       if (onlineReason(join) !== undefined) continue;
       const target = this.newFile("relationships");
       const out = this.openStream(target);
-      await write(out, ":START_ID,:END_ID\n");
+      await write(out, `:START_ID,:END_ID,${runProperty}:long\n`);
+      const run = `,${join.parts.run}\n`;
       let count = 0;
       let lines = "";
       for await (const line of createInterface({
@@ -558,7 +560,7 @@ class Conversion {
         const found = join.lookup.keys.get(JSON.parse(line.slice(tab + 1)) as string);
         if (found === undefined) continue;
         for (const other of typeof found === "number" ? [found] : found) {
-          lines += join.scanIsFrom ? `${id},${other}\n` : `${other},${id}\n`;
+          lines += join.scanIsFrom ? `${id},${other}${run}` : `${other},${id}${run}`;
           count++;
         }
         if (lines.length > 1 << 20) {

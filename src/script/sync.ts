@@ -1,0 +1,181 @@
+/**
+ * The statements only a sync script holds (format 2, docs/script-format.md):
+ * - delete statements, listing the keys of the c360 nodes whose rows are gone;
+ * - stamp statements, which mark the far end of a junction's relationships before the junction
+ *   node that supported them changes or goes;
+ * - re-derive statements, which make a relationship type right around every node a run wrote.
+ *
+ * A sync writes nodes with the node statements of a full script (node-batches.ts), stamped with
+ * its run. A relationship of a mapped type exists exactly when its ends' properties join, so once
+ * the nodes are right, the relationships that can be wrong are those of the nodes written since
+ * the last completed load: each re-derive statement visits those, deletes the c360 relationships
+ * whose join no longer holds, and MERGEs the ones that do. Every statement is idempotent, so a
+ * resumed or repeated sync converges.
+ */
+import type { RelationshipPlan, TablePlan } from "../metadata/plan.js";
+import type { Key, KeyKind } from "../sync/keys.js";
+import { encodeValue, quoteName } from "./literals.js";
+import { hashProperty, runProperty } from "./provenance.js";
+import type { Statement } from "./lexer.js";
+import {
+  parseRelationshipStatement,
+  relationshipTransactionRows,
+  relationshipWrite,
+} from "./relationships.js";
+
+/** Keys per delete or stamp statement: each is one bounded transaction. */
+export const keysPerStatement = 1000;
+
+/** `{`id`: 5}`: a key as a map literal, in the key columns' order. */
+function keyLiteral(table: TablePlan, kinds: readonly KeyKind[], key: Key): string {
+  const entries = table.keyColumns.map(
+    (column, i) => `${quoteName(column)}: ${encodeValue(kinds[i] as KeyKind, key[i] as string)}`,
+  );
+  return `{${entries.join(", ")}}`;
+}
+
+/** `MATCH (n:`L` {`id`: key.`id`})`: the node a key names. */
+function matchByKey(variable: string, table: TablePlan): string {
+  const properties = table.keyColumns.map((c) => `${quoteName(c)}: key.${quoteName(c)}`).join(", ");
+  return `MATCH (${variable}:${quoteName(table.label)} {${properties}})`;
+}
+
+function keyList(table: TablePlan, kinds: readonly KeyKind[], keys: readonly Key[]): string {
+  return `UNWIND [\n${keys.map((key) => keyLiteral(table, kinds, key)).join(",\n")}\n] AS key`;
+}
+
+/** Deletes the c360 nodes with these keys, and their relationships. */
+export function deleteStatement(table: TablePlan, kinds: readonly KeyKind[], keys: readonly Key[]): string {
+  return (
+    `${keyList(table, kinds, keys)}\n${matchByKey("n", table)}\n` +
+    `WHERE n.${quoteName(hashProperty)} IS NOT NULL\nDETACH DELETE n`
+  );
+}
+
+/**
+ * Before junction nodes change or go: stamps the from-ends their relationships start at, so the
+ * re-derive statements visit them although their own rows did not change.
+ */
+export function stampStatement(
+  relationship: RelationshipPlan,
+  junction: TablePlan,
+  kinds: readonly KeyKind[],
+  keys: readonly Key[],
+  run: number,
+): string {
+  const pairs = relationship.junction?.toFrom ?? [];
+  const properties = pairs.map((p) => `${quoteName(p.from)}: link.${quoteName(p.junction)}`).join(", ");
+  return (
+    `// the :${relationship.fromLabel} nodes whose :${relationship.type} relationships these :${junction.label} nodes supported\n` +
+    `${keyList(junction, kinds, keys)}\n${matchByKey("link", junction)}\n` +
+    `MATCH (from:${quoteName(relationship.fromLabel)} {${properties}})\n` +
+    `SET from.${quoteName(runProperty)} = ${run}`
+  );
+}
+
+/** Which ends a re-derive statement starts from. */
+export type RederiveEnd = "from" | "to" | "link";
+
+/** The nodes a re-derive statement visits: those of `label` written after run `since`. */
+function written(variable: string, label: string, since: number): string {
+  return `MATCH (${variable}:${quoteName(label)})\nWHERE ${variable}.${quoteName(runProperty)} > ${since}`;
+}
+
+/** `a.x = b.y AND ...` for pairs of (a's property, b's property). */
+function equalities(a: string, b: string, pairs: ReadonlyArray<readonly [string, string]>): string {
+  return pairs.map(([x, y]) => `${a}.${quoteName(x)} = ${b}.${quoteName(y)}`).join(" AND ");
+}
+
+/** `{x: b.y, ...}`: a pattern's properties taken from another node. */
+function lookup(b: string, pairs: ReadonlyArray<readonly [string, string]>): string {
+  return `{${pairs.map(([x, y]) => `${quoteName(x)}: ${b}.${quoteName(y)}`).join(", ")}}`;
+}
+
+/**
+ * The body that makes one node's relationships of a type right: delete the c360 ones whose join
+ * no longer holds (a NULL join holds nothing), then MERGE the ones it finds.
+ */
+function rederiveBody(relationship: RelationshipPlan, from: boolean, run: number): string[] {
+  const type = quoteName(relationship.type);
+  const fromLabel = quoteName(relationship.fromLabel);
+  const toLabel = quoteName(relationship.toLabel);
+  const stamped = `r.${quoteName(runProperty)} IS NOT NULL`;
+  const [self, other, otherLabel] = from ? ["from", "to", toLabel] : ["to", "from", fromLabel];
+  const edge = "(from)-[r:" + type + "]->(to)";
+  let holds: string;
+  let finds: string[];
+  if (relationship.junction !== undefined) {
+    const { label, toFrom, toTo } = relationship.junction;
+    const linkFrom = toFrom.map((p) => [p.junction, p.from] as const);
+    const linkTo = toTo.map((p) => [p.junction, p.to] as const);
+    holds =
+      `${other}:${otherLabel} AND EXISTS { MATCH (link:${quoteName(label)}) ` +
+      `WHERE ${equalities("link", "from", linkFrom)} AND ${equalities("link", "to", linkTo)} }`;
+    const [near, far] = from ? [linkFrom, linkTo] : [linkTo, linkFrom];
+    finds = [
+      `MATCH (link:${quoteName(label)} ${lookup(self, near)})`,
+      `MATCH (${other}:${otherLabel} ${lookup(
+        "link",
+        far.map(([j, o]) => [o, j] as const),
+      )})`,
+    ];
+  } else {
+    const pairs = (relationship.direct ?? []).map((p) => [p.to, p.from] as const);
+    holds = `${other}:${otherLabel} AND ${equalities("to", "from", pairs)}`;
+    const own = from ? pairs : pairs.map(([t, f]) => [f, t] as const);
+    finds = [`MATCH (${other}:${otherLabel} ${lookup(self, own)})`];
+  }
+  return [
+    `CALL {`,
+    `  WITH ${self}`,
+    `  OPTIONAL MATCH ${edge}`,
+    `  WHERE ${stamped} AND NOT coalesce(${holds}, false)`,
+    `  DELETE r`,
+    `}`,
+    `CALL {`,
+    `  WITH ${self}`,
+    ...finds.map((line) => `  ${line}`),
+    `  ${relationshipWrite(relationship.type, run, "MERGE")}`,
+    `}`,
+  ];
+}
+
+/**
+ * The re-derive statements of one relationship type: from its from-ends, from its to-ends, and,
+ * through a junction, from the from-ends of the junction nodes written, each visiting the nodes
+ * written after `since` (the last completed load's run) in bounded transactions.
+ */
+export function rederiveStatements(relationship: RelationshipPlan, since: number, run: number): string[] {
+  const title = (what: string) =>
+    `// re-derive :${relationship.type} (relationship_mappings row ${relationship.relationshipId}) around ${what} written after run ${since}\n`;
+  const batched = (lines: string[]) =>
+    `CALL {\n${lines.map((line) => `  ${line}`).join("\n")}\n} IN TRANSACTIONS OF ${relationshipTransactionRows / 10} ROWS`;
+  const statements = [
+    title(`:${relationship.fromLabel} nodes`) +
+      `${written("from", relationship.fromLabel, since)}\n` +
+      batched(["WITH from", ...rederiveBody(relationship, true, run)]),
+    title(`:${relationship.toLabel} nodes`) +
+      `${written("to", relationship.toLabel, since)}\n` +
+      batched(["WITH to", ...rederiveBody(relationship, false, run)]),
+  ];
+  if (relationship.junction !== undefined) {
+    const toFrom = relationship.junction.toFrom.map((p) => [p.from, p.junction] as const);
+    statements.push(
+      title(`the :${relationship.fromLabel} ends of :${relationship.junction.label} nodes`) +
+        `${written("link", relationship.junction.label, since)}\n` +
+        `MATCH (from:${quoteName(relationship.fromLabel)} ${lookup("link", toFrom)})\n` +
+        `WITH DISTINCT from\n` +
+        batched(["WITH from", ...rederiveBody(relationship, true, run)]),
+    );
+  }
+  return statements;
+}
+
+const rederiveTitle = /^[ \t]*\/\/ re-derive :(\S+) \(relationship_mappings row \d+\)/m;
+
+/** The relationship type a sync's re-derive statement or a full script's relationship statement writes. */
+export function relationshipTypeOf(statement: Pick<Statement, "text" | "codeStart">): string | undefined {
+  const title = rederiveTitle.exec(statement.text.slice(0, statement.codeStart));
+  if (title !== null) return title[1];
+  return parseRelationshipStatement(statement)?.relationship.type;
+}
