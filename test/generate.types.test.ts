@@ -48,8 +48,11 @@ after(async () => {
   await dropDatabases([control, source]);
 });
 
+/** The column properties' types: c360's own properties (c360_hash, c360_run) are tested apart. */
 function typesOf(id: number): Record<string, string> {
-  return Object.fromEntries(row(id).get("types") as Array<[string, string]>);
+  return Object.fromEntries(
+    (row(id).get("types") as Array<[string, string]>).filter(([key]) => !key.startsWith("c360_")),
+  );
 }
 
 function props(id: number): Record<string, unknown> {
@@ -182,7 +185,16 @@ describe("type fidelity: every documented PostgreSQL type arrives as its documen
   });
 
   it("leaves NULL columns out: the property is absent", () => {
-    assert.deepEqual(Object.keys(props(3)), ["id"]);
+    assert.deepEqual(Object.keys(props(3)).sort(), ["c360_hash", "c360_run", "id"]);
+  });
+
+  it("stamps every node with its row's hash and the run that wrote it, as integers", () => {
+    for (const id of [1, 2, 3]) {
+      const types = Object.fromEntries(row(id).get("types") as Array<[string, string]>);
+      assert.equal(types.c360_hash, "INTEGER NOT NULL");
+      assert.equal(types.c360_run, "INTEGER NOT NULL");
+    }
+    assert.notEqual(props(1).c360_hash, props(2).c360_hash, "different rows, different hashes");
   });
 
   it("loads the same graph through parameterized batches as by running the literal script", async () => {

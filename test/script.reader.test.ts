@@ -263,23 +263,35 @@ describe("the script header", () => {
   const header = (line: string) =>
     statementOf(`// c360 0.1.0: Customer 360 graph script\n${line}\n// run id: 1\nRETURN 1`);
 
-  it("reads the format line, and takes a c360 script without one as format 1", () => {
-    assert.deepEqual(scriptKind(header(`// c360 script format: ${scriptFormatVersion}`), "x"), {
+  it("reads the format and kind lines, and a sync script's graph state", () => {
+    const full = header(`// c360 script format: ${scriptFormatVersion}\n// c360 script kind: full`);
+    assert.deepEqual(scriptKind(full, "x"), { writtenBy: "c360", format: scriptFormatVersion, kind: "full" });
+    const sync = header(
+      `// c360 script format: ${scriptFormatVersion}\n// c360 script kind: sync\n// c360 graph state: {"labels":{},"types":{}}`,
+    );
+    assert.deepEqual(scriptKind(sync, "x"), {
       writtenBy: "c360",
       format: scriptFormatVersion,
+      kind: "sync",
+      graphState: '{"labels":{},"types":{}}',
     });
-    assert.deepEqual(scriptKind(header("// run id: 2"), "x"), { writtenBy: "c360", format: 1 });
     assert.deepEqual(scriptKind(statementOf("// my own script\nRETURN 1"), "x").writtenBy, "hand");
   });
 
-  it("refuses a newer or unknown format, saying what to do", () => {
+  it("refuses a newer, older or unknown format, or a missing kind, saying what to do", () => {
     for (const [line, pattern] of [
       [
-        "// c360 script format: 2",
-        /x\.cypher is in script format 2, newer than this c360 reads \(format 1\)/,
+        "// c360 script format: 3",
+        /x\.cypher is in script format 3, newer than this c360 reads \(format 2\)/,
       ],
+      // A c360 script without the format line is format 1: it stamps nothing a sync can use.
+      ["// run id: 2", /x\.cypher is in script format 1, which this c360 no longer reads/],
+      ["// c360 script format: 1", /script format 1, which this c360 no longer reads/],
       ["// c360 script format: 1.5", /names script format "1\.5"/],
       ["// c360 script format: ", /names script format ""/],
+      ["// c360 script format: 2", /has no kind line/],
+      ["// c360 script format: 2\n// c360 script kind: sync", /has no graph state line/],
+      ["// c360 script format: 2\n// c360 script kind: partial", /names script kind "partial"/],
     ] as const) {
       assert.throws(
         () => scriptKind(header(line), "x.cypher"),

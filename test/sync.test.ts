@@ -8,7 +8,10 @@ import { after, before, describe, it } from "node:test";
 import type { Driver } from "neo4j-driver";
 import { defaultTimeouts, type Config } from "../src/config.js";
 import { runPipeline, type RunResult } from "../src/commands/run.js";
-import { ExitCode, RefusedError } from "../src/errors.js";
+import { readFile } from "node:fs/promises";
+import { AbortedError, ExitCode, RefusedError } from "../src/errors.js";
+import { loadScript } from "../src/load/load.js";
+import { generateSync } from "../src/sync/generate-sync.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
 import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
@@ -185,6 +188,201 @@ describe("c360 run without --clear", () => {
     );
     assert.equal(refused[0]?.status, "refused");
     await run({ allowDeletes: true });
-    assert.deepEqual(await graphCounts(driver), await expectedGraphCounts(universe));
+    assert.deepEqual(await graphCounts(driver), await expectedCounts());
   });
 });
+
+/** The expected counts, without the labels and types that have none (the graph cannot show those). */
+async function expectedCounts(): Promise<Record<string, number>> {
+  return Object.fromEntries(Object.entries(await expectedGraphCounts(universe)).filter(([, n]) => n > 0));
+}
+
+describe("what a sync leaves alone, refuses and survives", () => {
+  /** Full-load content of the current sources, then the graph rebuilt as it was (a sync's start). */
+  async function referenceContent(): Promise<string[]> {
+    await cleanGraph(driver);
+    await run({ clear: true });
+    return content();
+  }
+
+  it("leaves foreign labels, relationship types and properties alone", async () => {
+    await driver.executeQuery(
+      `CREATE (a:Analyst {name: 'Ada', note: 'mine'})
+       WITH a MATCH (acct:Account) WITH a, acct ORDER BY acct.email LIMIT 3
+       CREATE (a)-[:FOLLOWS {since: 2024}]->(acct)`,
+    );
+    // A node of a mapped label that c360 did not write: not c360's to delete.
+    await driver.executeQuery("CREATE (:Account {account_id: 'not-from-a-source', email: 'x@analyst'})");
+    // Foreign nodes, their properties, and their relationships to c360's nodes (by the ends' keys).
+    const foreign = async () => {
+      const found = await driver.executeQuery(
+        `MATCH (n) WHERE n:Analyst OR (n:Account AND n.c360_hash IS NULL)
+         OPTIONAL MATCH (n)-[f:FOLLOWS]->(acct:Account)
+         RETURN properties(n) AS p, f.since AS since, acct.account_id AS followed ORDER BY followed`,
+      );
+      return found.records.map((r) =>
+        JSON.stringify([r.get("p"), r.get("since"), r.get("followed")], (_k, v: unknown) =>
+          typeof v === "bigint" ? String(v) : v,
+        ),
+      );
+    };
+    const before = await foreign();
+    assert.equal(before.length, 4);
+    try {
+      await query(
+        universe.source("profiles_db"),
+        // The followed account the ordering picks first: its node is updated under the relationship.
+        "UPDATE accounts SET full_name = 'Changed Again' WHERE account_id = (SELECT account_id FROM accounts ORDER BY email LIMIT 1)",
+      );
+      const result = await run();
+      assert.equal(result.kind, "sync");
+      assert.deepEqual(
+        [...(result.changes ?? [])].find(([table]) => table.label === "Account")?.[1].updated,
+        1,
+      );
+      assert.deepEqual(await foreign(), before);
+    } finally {
+      await driver.executeQuery(
+        "MATCH (n) WHERE n:Analyst OR n.account_id = 'not-from-a-source' DETACH DELETE n",
+      );
+    }
+  });
+
+  it("refuses a sync script when the graph has moved on since it was computed", async () => {
+    await query(
+      universe.source("support_db"),
+      "UPDATE tickets SET status = 'closed' WHERE status <> 'closed'",
+    );
+    const synced = await generateSync({
+      controlDb: config.controlDb,
+      neo4j: config.neo4j,
+      outputDir,
+      logger: silentLogger(),
+      maxDeletePercent: 20,
+    });
+    assert.ok(synced !== "empty graph" && synced.script !== undefined);
+    const file = synced.script.path;
+    assert.match(await readFile(file, "utf8"), /^\/\/ c360 script kind: sync$/m);
+    // Another run gets there first.
+    await query(universe.source("support_db"), "UPDATE tickets SET agent_id = agent_id + 1");
+    await run();
+    const before = await content();
+    await assert.rejects(
+      loadScript({ controlDb: config.controlDb, neo4j: config.neo4j, file, logger: silentLogger() }),
+      (error: unknown) => {
+        assert.ok(error instanceof RefusedError, String(error));
+        assert.equal(error.exitCode, ExitCode.refused);
+        assert.match(error.message, /the graph has moved on since/);
+        assert.match(error.message, /was last written by run \d+, now by run \d+/);
+        return true;
+      },
+    );
+    assert.deepEqual(await content(), before);
+  });
+
+  it("converges with a fresh run after a sync stopped part way", async () => {
+    await oneMoreNight();
+    const synced = await generateSync({
+      controlDb: config.controlDb,
+      neo4j: config.neo4j,
+      outputDir,
+      logger: silentLogger(),
+      maxDeletePercent: 100,
+    });
+    assert.ok(synced !== "empty graph" && synced.script !== undefined);
+    // Stopped at the first safe point: some nodes are written, no relationship re-derived.
+    const stop = { requested: false, exitCode: ExitCode.terminated } as { requested: boolean; exitCode: 143 };
+    await assert.rejects(
+      loadScript({
+        controlDb: config.controlDb,
+        neo4j: config.neo4j,
+        file: synced.script.path,
+        logger: silentLogger(),
+        stop,
+        progress: {
+          statementDone: (_done, _total, counters) => {
+            if (counters.propertiesSet > 0) stop.requested = true;
+          },
+        },
+      }),
+      (error: unknown) => error instanceof AbortedError,
+    );
+    const result = await run();
+    assert.equal(result.kind, "sync");
+    const synced2 = await content();
+    assert.deepEqual(synced2, await referenceContent());
+  });
+
+  it("never lets a label drop below the smaller of its counts before and after, while it syncs", async () => {
+    await oneMoreNight();
+    const labels = ["Account", "PaymentMethod", "PlayEvent", "Ticket", "TicketTagLink"];
+    const counts = async () => {
+      const result: Record<string, number> = {};
+      for (const label of labels) {
+        const found = await driver.executeQuery(`MATCH (n:${label}) RETURN count(n) AS n`);
+        result[label] = Number(found.records[0]?.get("n"));
+      }
+      return result;
+    };
+    const before = await counts();
+    const seen: Array<Record<string, number>> = [];
+    let running = true;
+    const sampler = (async () => {
+      while (running) seen.push(await counts());
+    })();
+    try {
+      await run({ allowDeletes: true });
+    } finally {
+      running = false;
+      await sampler;
+    }
+    const afterwards = await counts();
+    assert.ok(seen.length > 3, `only ${seen.length} samples`);
+    for (const label of labels) {
+      const floor = Math.min(before[label] as number, afterwards[label] as number);
+      const lowest = Math.min(...seen.map((s) => s[label] as number));
+      assert.ok(lowest >= floor, `:${label} fell to ${lowest}, below ${floor}`);
+    }
+    assert.deepEqual(await graphCounts(driver), await expectedCounts());
+  });
+});
+
+/** Another night: inserts, deletes and moves in every source. */
+async function oneMoreNight(): Promise<void> {
+  const profiles = universe.source("profiles_db");
+  const streaming = universe.source("streaming_db");
+  const support = universe.source("support_db");
+  await query(
+    profiles,
+    `INSERT INTO accounts (account_id, email, hashed_password, full_name)
+     SELECT gen_random_uuid(), 'joined' || n || '.' || gen_random_uuid() || '@example.com', 'x', 'Joiner ' || n
+     FROM generate_series(1, 3) AS n`,
+  );
+  await query(
+    profiles,
+    `UPDATE payment_methods SET account_id = (SELECT account_id FROM accounts ORDER BY random() LIMIT 1)
+     WHERE payment_method_id IN (SELECT payment_method_id FROM payment_methods ORDER BY random() LIMIT 2)`,
+  );
+  await query(
+    streaming,
+    "DELETE FROM play_events WHERE event_id IN (SELECT event_id FROM play_events ORDER BY random() LIMIT 20)",
+  );
+  await query(
+    streaming,
+    `INSERT INTO play_events (session_id, account_id_from_token, media_id, action, ip_address, device_fingerprint)
+     SELECT 's-new', account_id_from_token, media_id, 'play', '10.0.0.1', 'dev-new'
+     FROM play_events ORDER BY random() LIMIT 25`,
+  );
+  await query(
+    support,
+    `INSERT INTO ticket_tag_link (ticket_id, tag_id)
+     SELECT t.ticket_id, g.tag_id FROM tickets t CROSS JOIN ticket_tags g
+     WHERE NOT EXISTS (SELECT 1 FROM ticket_tag_link l WHERE l.ticket_id = t.ticket_id AND l.tag_id = g.tag_id)
+     ORDER BY random() LIMIT 6`,
+  );
+  await query(
+    support,
+    `UPDATE tickets SET customer_email = (SELECT customer_email FROM tickets ORDER BY random() LIMIT 1)
+     WHERE ticket_id IN (SELECT ticket_id FROM tickets ORDER BY random() LIMIT 2)`,
+  );
+}

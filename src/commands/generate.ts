@@ -6,6 +6,8 @@ import type { Command } from "commander";
 import { cypherTypeName } from "../metadata/types.js";
 import type { ExportPlan, TablePlan } from "../metadata/plan.js";
 import { defaultBatchSize, dryRun, generate, type GenerateProgress } from "../generate/generate.js";
+import { RefusedError } from "../errors.js";
+import { generateSync } from "../sync/generate-sync.js";
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
 
@@ -77,6 +79,14 @@ export function progressReporter(
   };
 }
 
+interface GenerateFlags {
+  outputDir: string;
+  batchSize: string;
+  dryRun?: boolean;
+  sync?: boolean;
+  allowDeletes?: boolean;
+}
+
 export function registerGenerate(program: Command): void {
   program
     .command("generate")
@@ -90,16 +100,48 @@ export function registerGenerate(program: Command): void {
     .option("--output-dir <dir>", "where to write the script", "generated")
     .option("--batch-size <rows>", "rows per node statement", String(defaultBatchSize))
     .option(
+      "--sync",
+      "write a sync script instead: what makes the live graph (NEO4J_URI) equal to the sources, for review",
+    )
+    .option("--allow-deletes", "with --sync: allow deleting more than C360_MAX_DELETE_PERCENT of a label")
+    .option(
       "--dry-run",
       "validate and print the plan (tables, columns, keys, relationships) without extracting",
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  $ c360 generate\n  $ c360 generate --dry-run\n  $ c360 generate --output-dir /srv/c360/scripts --batch-size 5000",
+      "\nExamples:\n  $ c360 generate\n  $ c360 generate --sync\n  $ c360 generate --dry-run\n  $ c360 generate --output-dir /srv/c360/scripts --batch-size 5000",
     )
-    .action(async (options: { outputDir: string; batchSize: string; dryRun?: boolean }, command: Command) => {
+    .action(async (options: GenerateFlags, command: Command) => {
       const { config, logger } = contextFrom(command);
       const batchSize = parseBatchSize(command, options.batchSize);
+      if (options.sync === true) {
+        const synced = await guarded({ config, logger }, "generate", (stop) =>
+          generateSync({
+            controlDb: config.controlDb,
+            neo4j: config.neo4j,
+            timeouts: config.timeouts,
+            outputDir: path.resolve(options.outputDir),
+            batchSize,
+            logger,
+            stop,
+            maxDeletePercent: config.maxDeletePercent,
+            allowDeletes: options.allowDeletes === true,
+          }),
+        );
+        if (synced === "empty graph")
+          throw new RefusedError(
+            "the graph holds nothing c360 wrote for these mappings: there is nothing to sync",
+            {
+              hint: "Generate a full script with `c360 generate` (without --sync), or run `c360 run`.",
+            },
+          );
+        // Nothing to change: no script, and nothing on stdout but the news.
+        process.stdout.write(synced.script === undefined ? "" : `${synced.script.path}\n`);
+        if (synced.script === undefined)
+          logger.info("the graph already equals the sources: no sync script written");
+        return;
+      }
       if (options.dryRun === true) {
         const plan = await dryRun({ controlDb: config.controlDb, timeouts: config.timeouts, logger });
         process.stdout.write(formatPlan(plan));
