@@ -11,6 +11,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerInit } from "./commands/init.js";
 import { registerLoad } from "./commands/load.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerQuery } from "./commands/query.js";
 import { registerRun } from "./commands/run.js";
 import { registerNeo4j } from "./commands/neo4j.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
 
   registerDemo(program);
   registerRun(program);
+  registerPlan(program);
   registerGenerate(program);
   registerLoad(program);
   registerQuery(program);

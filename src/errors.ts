@@ -29,6 +29,8 @@ export const ExitCode = {
   prerequisite: 10,
   /** A script file is missing, empty, not text, or not well-formed Cypher (e.g. an unterminated string). */
   badScript: 11,
+  /** `c360 plan --detailed-exitcode`: the plan succeeded, and a run would change the graph. */
+  changesPending: 12,
   /** Stopped by SIGINT. */
   interrupted: 130,
   /** Stopped by SIGTERM. */

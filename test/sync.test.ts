@@ -12,6 +12,9 @@ import { readFile } from "node:fs/promises";
 import { AbortedError, ExitCode, RefusedError } from "../src/errors.js";
 import { loadScript } from "../src/load/load.js";
 import { generateSync } from "../src/sync/generate-sync.js";
+import { previewSync } from "../src/sync/preview.js";
+import { runCli } from "./helpers/cli.js";
+import { controlDbEnv } from "./helpers/postgres.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
 import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
@@ -311,6 +314,37 @@ describe("what a sync leaves alone, refuses and survives", () => {
     assert.equal(result.kind, "sync");
     const synced2 = await content();
     assert.deepEqual(synced2, await referenceContent());
+  });
+
+  it("plans exactly what the following run then does, changing nothing", async () => {
+    await oneMoreNight();
+    const env = { ...controlDbEnv(universe.controlDb.database), NEO4J_URI: config.neo4j.uri };
+    const before = await content();
+    const options = { controlDb: config.controlDb, neo4j: config.neo4j, outputDir, logger: silentLogger() };
+    const preview = await previewSync({ ...options, maxDeletePercent: 100 });
+    assert.deepEqual(await content(), before, "a plan changes nothing");
+    assert.equal(preview.kind, "sync");
+    assert.ok(preview.changed);
+    const cli = await runCli(["plan", "--json", "--detailed-exitcode"], { env });
+    assert.equal(cli.code, ExitCode.changesPending, cli.stderr);
+    assert.equal((JSON.parse(cli.stdout) as { changed: boolean }).changed, true);
+
+    const result = await run({ allowDeletes: true });
+    const counts = (
+      changes: ReadonlyMap<{ label: string }, { created: number; updated: number; deleted: number }>,
+    ) => [...changes].map(([t, c]) => [t.label, c.created, c.updated, c.deleted]);
+    assert.deepEqual(counts(result.changes ?? new Map()), counts(preview.changes));
+    const types = (m: ReadonlyMap<string, { created: number; deleted: number }>) =>
+      [...m].map(([type, c]) => [type, c.created, c.deleted]).sort();
+    assert.deepEqual(types(result.loaded?.relationshipsByType ?? new Map()), types(preview.relationships));
+    assert.ok(
+      [...preview.relationships.values()].some((c) => c.created > 0),
+      "the night creates relationships",
+    );
+
+    const settled = await runCli(["plan", "--detailed-exitcode"], { env });
+    assert.equal(settled.code, 0, settled.stderr);
+    assert.match(settled.stdout, /no changes: the graph equals the sources/);
   });
 
   it("never lets a label drop below the smaller of its counts before and after, while it syncs", async () => {

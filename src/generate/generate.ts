@@ -185,6 +185,8 @@ export async function openSnapshots(
   control: PgClient,
   sources: Map<PlannedSource, PgClient>,
   timeouts: Timeouts | undefined,
+  /** Record the read in source_databases.last_accessed (a preview writes nothing). */
+  touch = true,
 ): Promise<void> {
   for (const source of plan.sources) {
     const client = await connect(
@@ -199,7 +201,7 @@ export async function openSnapshots(
     await client
       .query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
       .catch(sourceFailure(source.sourceName, "starting a snapshot"));
-    await control.query(sqlFile("control/queries/touch-source.sql"), [source.sourceId]);
+    if (touch) await control.query(sqlFile("control/queries/touch-source.sql"), [source.sourceId]);
   }
 }
 

@@ -143,13 +143,21 @@ function rederiveBody(relationship: RelationshipPlan, from: boolean, run: number
 /**
  * The re-derive statements of one relationship type: from its from-ends, from its to-ends, and,
  * through a junction, from the from-ends of the junction nodes written, each visiting the nodes
- * written after `since` (the last completed load's run) in bounded transactions.
+ * written after `since` (the last completed load's run) in bounded transactions (or, with
+ * `inTransactions` false, in the caller's).
  */
-export function rederiveStatements(relationship: RelationshipPlan, since: number, run: number): string[] {
+export function rederiveStatements(
+  relationship: RelationshipPlan,
+  since: number,
+  run: number,
+  inTransactions = true,
+): string[] {
   const title = (what: string) =>
     `// re-derive :${relationship.type} (relationship_mappings row ${relationship.relationshipId}) around ${what} written after run ${since}\n`;
+  // A preview (`c360 plan`) runs them inside its one transaction, which cannot hold inner ones.
   const batched = (lines: string[]) =>
-    `CALL {\n${lines.map((line) => `  ${line}`).join("\n")}\n} IN TRANSACTIONS OF ${relationshipTransactionRows / 10} ROWS`;
+    `CALL {\n${lines.map((line) => `  ${line}`).join("\n")}\n}` +
+    (inTransactions ? ` IN TRANSACTIONS OF ${relationshipTransactionRows / 10} ROWS` : "");
   const statements = [
     title(`:${relationship.fromLabel} nodes`) +
       `${written("from", relationship.fromLabel, since)}\n` +

@@ -13,9 +13,13 @@ import { onForcedExit } from "../signals.js";
 import type { Change } from "./diff.js";
 import type { Key } from "./keys.js";
 
+const sampleSize = 5;
+
 export class ChangeSpool {
   private readonly out: WriteStream;
   readonly counts = { create: 0, update: 0, delete: 0 };
+  /** The first few keys of each kind of change, for a preview. */
+  readonly samples: Record<Change["kind"], Key[]> = { create: [], update: [], delete: [] };
 
   private constructor(readonly file: string) {
     this.out = createWriteStream(file, { encoding: "utf8" });
@@ -29,6 +33,7 @@ export class ChangeSpool {
 
   async add(change: Change): Promise<void> {
     this.counts[change.kind]++;
+    if (this.samples[change.kind].length < sampleSize) this.samples[change.kind].push(change.key);
     if (!this.out.write(`${change.kind[0]}${JSON.stringify(change.key)}\n`)) await once(this.out, "drain");
   }
 

@@ -1,0 +1,166 @@
+/**
+ * `c360 plan`: what a sync would do, against the live graph, without doing it.
+ *
+ * The comparison is the sync's own (src/sync/compare.ts). Relationship counts cannot be known
+ * without deriving them, so the sync's statements run, exactly as a run would write them, in one
+ * transaction that is always rolled back: its counters are what the run's will be, and nothing
+ * is committed. Nothing is written to the control database either.
+ */
+import neo4j, { type Driver, type Transaction } from "neo4j-driver";
+import { RefusedError, TargetError, messageOf } from "../errors.js";
+import { countTables, defaultBatchSize, openSnapshots, planExport } from "../generate/generate.js";
+import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
+import { withDriver } from "../neo4j/driver.js";
+import { connect, controlDbUnreachable, controlErrors, type PgClient } from "../postgres/connection.js";
+import type { LabelChanges } from "../script/format.js";
+import type { Change } from "./diff.js";
+import {
+  changesOf,
+  compareTables,
+  guardDeletes,
+  lastCompletedRun,
+  nothingToDo,
+  type SyncOptions,
+  type TableSync,
+} from "./compare.js";
+import { holdsNothingOfC360, readGraphState } from "./graph.js";
+import type { Key } from "./keys.js";
+import { withSpoolDirectory } from "./spool.js";
+import { writeChanges, type StatementSink } from "./write.js";
+
+export interface TypePreview {
+  created: number;
+  deleted: number;
+}
+
+export interface SyncPreview {
+  /** "sync", or "full" when the graph holds nothing of c360's (a run then loads in full). */
+  kind: "full" | "sync";
+  plan: ExportPlan;
+  changes: Map<TablePlan, LabelChanges>;
+  /** Source rows per table: what a full load would create. */
+  rowCounts: Map<TablePlan, number>;
+  samples: Map<TablePlan, Record<Change["kind"], Key[]>>;
+  /** Per relationship type, what re-deriving would create and delete. */
+  relationships: Map<string, TypePreview>;
+  /** Per label, the relationships deleted with its deleted nodes. */
+  detached: Map<string, number>;
+  /** Whether a run would change the graph. */
+  changed: boolean;
+  /** Why a run would be refused (the delete guard), if it would. */
+  refusal?: RefusedError;
+}
+
+/** Runs each statement in the one transaction, counting what it changes per label and type. */
+class PreviewSink implements StatementSink {
+  readonly relationships = new Map<string, TypePreview>();
+  readonly detached = new Map<string, number>();
+
+  constructor(private readonly tx: Transaction) {}
+
+  write(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async statement(text: string, target?: string): Promise<void> {
+    const summary = await this.tx.run(text).summary();
+    const updates = summary.counters.updates();
+    if (target?.startsWith("[:") === true) {
+      const type = target.slice(2, -1);
+      const counts = this.relationships.get(type) ?? { created: 0, deleted: 0 };
+      counts.created += updates.relationshipsCreated;
+      counts.deleted += updates.relationshipsDeleted;
+      this.relationships.set(type, counts);
+    } else if (target !== undefined && updates.relationshipsDeleted > 0) {
+      const label = target.slice(1);
+      this.detached.set(label, (this.detached.get(label) ?? 0) + updates.relationshipsDeleted);
+    }
+  }
+}
+
+/** The sync's statements in one transaction, rolled back whatever happens. */
+async function rehearse(
+  driver: Driver,
+  options: SyncOptions,
+  writing: Omit<Parameters<typeof writeChanges>[1], "batched" | "runId">,
+): Promise<PreviewSink> {
+  const session = driver.session({
+    database: options.neo4j.database,
+    defaultAccessMode: neo4j.session.WRITE,
+  });
+  const tx = session.beginTransaction();
+  try {
+    const sink = new PreviewSink(tx);
+    // A stamp no load has used: the rehearsal's writes are told apart from the graph's.
+    const runId = Number.MAX_SAFE_INTEGER;
+    await writeChanges(sink, { ...writing, runId, batched: false });
+    return sink;
+  } catch (error) {
+    if (error instanceof TargetError) throw error;
+    throw new TargetError(`previewing the sync in Neo4j failed: ${messageOf(error)}`, { cause: error });
+  } finally {
+    await tx.rollback().catch(() => undefined);
+    await session.close().catch(() => undefined);
+  }
+}
+
+function preview(
+  kind: SyncPreview["kind"],
+  plan: ExportPlan,
+  rowCounts: Map<TablePlan, number>,
+  syncs: readonly TableSync[],
+): SyncPreview {
+  return {
+    kind,
+    plan,
+    rowCounts,
+    changes: changesOf(syncs),
+    samples: new Map(syncs.map((s) => [s.table, s.spool.samples])),
+    relationships: new Map(),
+    detached: new Map(),
+    changed: false,
+  };
+}
+
+export async function previewSync(options: SyncOptions): Promise<SyncPreview> {
+  const control = controlErrors(
+    await connect(options.controlDb, controlDbUnreachable, {
+      applicationName: "c360 plan",
+      timeouts: options.timeouts,
+    }),
+  );
+  const sources = new Map<PlannedSource, PgClient>();
+  try {
+    const plan = await planExport(control, options);
+    return await withDriver(options.neo4j, options.timeouts ?? { connectMs: 15_000 }, async (driver) => {
+      const state = await readGraphState(driver, options.neo4j.database, plan);
+      await openSnapshots(plan, control, sources, options.timeouts, false);
+      const rowCounts = await countTables(plan, sources);
+      if (holdsNothingOfC360(state)) {
+        const full = preview("full", plan, rowCounts, []);
+        return { ...full, changed: [...rowCounts.values()].some((n) => n > 0) };
+      }
+      const since = await lastCompletedRun(control);
+      return withSpoolDirectory(async (directory) => {
+        const syncs = await compareTables(plan, sources, driver, directory, options);
+        const result = preview("sync", plan, rowCounts, syncs);
+        try {
+          guardDeletes(syncs, options);
+        } catch (error) {
+          if (!(error instanceof RefusedError)) throw error;
+          result.refusal = error;
+        }
+        if (nothingToDo(syncs, state, since)) return result;
+        const batchSize = options.batchSize ?? defaultBatchSize;
+        const sink = await rehearse(driver, options, { plan, syncs, sources, since, batchSize });
+        return { ...result, relationships: sink.relationships, detached: sink.detached, changed: true };
+      });
+    });
+  } finally {
+    for (const client of sources.values()) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      await client.end().catch(() => undefined);
+    }
+    await control.end().catch(() => undefined);
+  }
+}

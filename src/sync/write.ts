@@ -1,0 +1,109 @@
+/**
+ * Writing a sync's changes, once every table is compared: per label, stamps for junctions, then
+ * the created and updated rows (fetched by key, in the comparison's snapshot), then the deletes;
+ * finally the relationships are re-derived around the nodes written. The same statements go to a
+ * script file (generate, run) or into one transaction that is rolled back (plan).
+ */
+import { AbortedError } from "../errors.js";
+import { hashSalt, readQuery, selectByKeysStatement } from "../extract/extract.js";
+import { encodeRow, provenanceKeys, runEntry } from "../generate/generate.js";
+import type { ExportPlan, PlannedSource } from "../metadata/plan.js";
+import type { PgClient } from "../postgres/connection.js";
+import { sectionMarker } from "../script/format.js";
+import { nodeBatchStatement } from "../script/node-batches.js";
+import { deleteStatement, keysPerStatement, rederiveStatements, stampStatement } from "../script/sync.js";
+import type { StopRequest } from "../signals.js";
+import type { TableSync } from "./compare.js";
+
+/** Where a sync's statements go; `target` names the label (`:L`) or type (`[:T]`) a statement writes. */
+export interface StatementSink {
+  write(text: string): Promise<void>;
+  statement(text: string, target?: string): Promise<void>;
+}
+
+export interface ChangeWriting {
+  plan: ExportPlan;
+  syncs: readonly TableSync[];
+  sources: ReadonlyMap<PlannedSource, PgClient>;
+  runId: number;
+  since: number;
+  batchSize: number;
+  /** Re-derive in bounded transactions (a script), or within the one transaction (a preview). */
+  batched: boolean;
+  stop?: StopRequest;
+}
+
+/** The created and updated rows of a table, fetched by key in batches, as node statements. */
+async function writeUpserts(
+  sync: TableSync,
+  client: PgClient,
+  sink: StatementSink,
+  runId: number,
+  batchSize: number,
+): Promise<number> {
+  const { table, spool } = sync;
+  const keys = provenanceKeys(table);
+  const run = runEntry(runId);
+  let rows = 0;
+  for await (const batch of spool.batches(["create", "update"], batchSize)) {
+    const values = table.keyColumns.map((_, i) => batch.map((key) => key[i]));
+    const literals: string[] = [];
+    for await (const chunk of readQuery(
+      client,
+      selectByKeysStatement(table),
+      [hashSalt(table), ...values],
+      batchSize,
+    ))
+      for (const row of chunk) literals.push(encodeRow(table, keys, row, run));
+    rows += literals.length;
+    if (literals.length > 0)
+      await sink.statement(nodeBatchStatement(table.label, table.keyColumns, literals), `:${table.label}`);
+  }
+  return rows;
+}
+
+/** Stamps before a junction label's nodes change: one statement per batch and relationship. */
+async function writeStamps(
+  sync: TableSync,
+  plan: ExportPlan,
+  sink: StatementSink,
+  runId: number,
+): Promise<void> {
+  const through = plan.relationships.filter((r) => r.junction?.label === sync.table.label);
+  if (through.length === 0) return;
+  for await (const batch of sync.spool.batches(["update", "delete"], keysPerStatement))
+    for (const relationship of through)
+      await sink.statement(
+        stampStatement(relationship, sync.table, sync.kinds, batch, runId),
+        `:${sync.table.label}`,
+      );
+}
+
+async function writeDeletes(sync: TableSync, sink: StatementSink): Promise<void> {
+  for await (const batch of sync.spool.batches(["delete"], keysPerStatement))
+    await sink.statement(deleteStatement(sync.table, sync.kinds, batch), `:${sync.table.label}`);
+}
+
+/** Every label's changes, then the relationships re-derived; returns the rows written per table. */
+export async function writeChanges(
+  sink: StatementSink,
+  writing: ChangeWriting,
+): Promise<Map<string, number>> {
+  const { plan, runId } = writing;
+  const rows = new Map<string, number>();
+  for (const sync of writing.syncs) {
+    await sink.write(sectionMarker("nodes", sync.table));
+    await writeStamps(sync, plan, sink, runId);
+    const client = writing.sources.get(sync.table.source) as PgClient;
+    const written = await writeUpserts(sync, client, sink, runId, writing.batchSize);
+    await writeDeletes(sync, sink);
+    rows.set(`${sync.table.source.sourceName}.${sync.table.table}`, written);
+    if (writing.stop?.requested === true)
+      throw new AbortedError(`sync stopped by a signal after ${sync.table.table}`, writing.stop.exitCode);
+  }
+  await sink.write(sectionMarker("relationships"));
+  for (const relationship of plan.relationships)
+    for (const statement of rederiveStatements(relationship, writing.since, runId, writing.batched))
+      await sink.statement(statement, `[:${relationship.type}]`);
+  return rows;
+}
