@@ -110,7 +110,10 @@ export function registerLoad(program: Command): void {
         const c = result.counters;
         process.stdout.write(
           `loaded ${result.statementsTotal - result.resumedAfter} statements in ${(result.elapsedMs / 1000).toFixed(1)}s: ` +
-            `${c.nodesCreated} nodes and ${c.relationshipsCreated} relationships created, ${c.propertiesSet} properties set\n`,
+            `${c.nodesCreated} nodes and ${c.relationshipsCreated} relationships created, ${c.propertiesSet} properties set` +
+            (result.kind === "sync"
+              ? `, ${c.nodesDeleted} nodes and ${c.relationshipsDeleted} relationships deleted\n`
+              : "\n"),
         );
       },
     );

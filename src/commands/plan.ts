@@ -20,7 +20,12 @@ export function formatPreview(preview: SyncPreview): string {
     for (const [table, rows] of preview.rowCounts) lines.push(`:${table.label}: ${rows} to create`);
     return lines.join("\n") + "\n";
   }
+  const unchanged: string[] = [];
   for (const [table, c] of preview.changes) {
+    if (c.created + c.updated + c.deleted === 0) {
+      unchanged.push(`:${table.label}`);
+      continue;
+    }
     const detached = preview.detached.get(table.label) ?? 0;
     lines.push(
       `:${table.label}: ${c.created} to create, ${c.updated} to update, ${c.deleted} to delete` +
@@ -29,12 +34,15 @@ export function formatPreview(preview: SyncPreview): string {
     const samples = preview.samples.get(table);
     for (const kind of ["create", "update", "delete"] as const) {
       const keys = samples?.[kind] ?? [];
-      if (keys.length > 0)
-        lines.push(`    ${kind}: ${keysText(keys)}${c[`${kind}d`] > keys.length ? ", ..." : ""}`);
+      const more = c[`${kind}d`] > keys.length ? ", ..." : "";
+      if (keys.length > 0) lines.push(`    ${kind}: ${keysText(keys)}${more}`);
     }
   }
-  for (const [type, c] of preview.relationships)
-    lines.push(`:${type}: ${c.created} to create, ${c.deleted} to delete`);
+  for (const [type, c] of preview.relationships) {
+    if (c.created + c.deleted === 0) unchanged.push(`:${type}`);
+    else lines.push(`:${type}: ${c.created} to create, ${c.deleted} to delete`);
+  }
+  if (unchanged.length > 0 && preview.changed) lines.push(`unchanged: ${unchanged.join(", ")}`);
   lines.push(preview.changed ? "a run would change the graph" : "no changes: the graph equals the sources");
   return lines.join("\n") + "\n";
 }

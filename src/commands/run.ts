@@ -118,10 +118,16 @@ export function runSummary(result: RunResult): string {
     return lines.join("\n") + "\n";
   }
   if (result.script === undefined) lines.push("sync: the graph already equals the sources; nothing to load");
-  for (const [table, c] of result.changes ?? [])
-    lines.push(`:${table.label}: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted`);
-  for (const [type, c] of loaded?.relationshipsByType ?? [])
-    lines.push(`:${type}: ${c.created} created, ${c.deleted} deleted`);
+  const unchanged: string[] = [];
+  for (const [table, c] of result.changes ?? []) {
+    if (c.created + c.updated + c.deleted === 0) unchanged.push(`:${table.label}`);
+    else lines.push(`:${table.label}: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted`);
+  }
+  for (const [type, c] of loaded?.relationshipsByType ?? []) {
+    if (c.created + c.deleted === 0) unchanged.push(`:${type}`);
+    else lines.push(`:${type}: ${c.created} created, ${c.deleted} deleted`);
+  }
+  if (unchanged.length > 0) lines.push(`unchanged: ${unchanged.join(", ")}`);
   return lines.join("\n") + "\n";
 }
 

@@ -362,6 +362,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const plan = await planExport(control, options);
     const started = await startRunLog(control, plan, options.command ?? "generate");
     runId = started.runId;
+    await control.query(sqlFile("control/queries/set-run-kind.sql"), [runId, "full"]);
     logger.info(
       { runId, tables: plan.tables.length, relationships: plan.relationships.length },
       "generate started",

@@ -50,10 +50,22 @@ export interface SyncResult {
 /** Records each table's counts, and its log row as completed. */
 async function recordTables(
   control: PgClient,
-  tableLogs: ReadonlyMap<TablePlan, number>,
+  started: { runId: number; tableLogs: ReadonlyMap<TablePlan, number> },
   changes: ReadonlyMap<TablePlan, LabelChanges>,
   rows: ReadonlyMap<string, number>,
 ): Promise<void> {
+  const total = (field: "created" | "updated" | "deleted") =>
+    [...changes.values()].reduce((sum, c) => sum + c[field], 0);
+  // The run's relationship counts are the load's: they are known only once it has run.
+  await control.query(sqlFile("control/queries/record-sync-counts.sql"), [
+    started.runId,
+    total("created"),
+    total("updated"),
+    total("deleted"),
+    null,
+    null,
+  ]);
+  const tableLogs = started.tableLogs;
   for (const [table, c] of changes) {
     const id = tableLogs.get(table);
     await control.query(sqlFile("control/queries/finish-table-sync.sql"), [
@@ -103,7 +115,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
         const changes = changesOf(syncs);
         const runId = started.runId;
         if (nothingToDo(syncs, state, since)) {
-          await recordTables(control, started.tableLogs, changes, new Map());
+          await recordTables(control, started, changes, new Map());
           await finishRun(control, runId, { rowsExtracted: 0, statementsTotal: 0 });
           logger.info({ runId }, "sync: the graph already equals the sources");
           return { runId, plan, changes };
@@ -118,7 +130,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
         const batchSize = options.batchSize ?? defaultBatchSize;
         const writing = { plan, syncs, sources, runId, since, batchSize, batched: true, stop: options.stop };
         const rows = await writeChanges(writer, writing);
-        await recordTables(control, started.tableLogs, changes, rows);
+        await recordTables(control, started, changes, rows);
         return finishScript(control, writer, run, { runId, plan, changes, rows, logger: options.logger });
       });
     });
