@@ -4,7 +4,8 @@
  * Data is generated inside PostgreSQL (bench/sql), in the real source schemas, so generating it is
  * not what is measured. c360 runs as its own process (`c360 run --clear`) against a fresh local
  * Neo4j store; its peak RSS is read from /proc. Every run checks the graph against the sources: a
- * fast wrong load is a failed run. Results go to bench/results/ as JSON and Markdown.
+ * fast wrong load is a failed run. Last, the nightly sync scenario (bench/sync-scenario.ts) changes
+ * the sources and syncs. Results go to bench/results/ as JSON and Markdown.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { expectedGraphCounts, graphCounts, type TestUniverse } from "../test/hel
 import { databaseNames, dropDatabases, query, testServer } from "../test/helpers/postgres.js";
 import { adminImport, exportCsv } from "./admin-import.js";
 import { handWrittenUnwind, originalApproachRate } from "./baselines.js";
+import { syncMarkdown, syncScenario, type SyncResultSummary } from "./sync-scenario.js";
 
 const logger = createLogger({ level: "info" });
 const scaleArg = process.argv.indexOf("--scale");
@@ -363,6 +365,34 @@ async function main(): Promise<void> {
       };
     }
 
+    // Last: it changes the sources the contenders above read.
+    logger.info("the nightly sync scenario, on one engine");
+    const controlEnv = {
+      ETL_DB_HOST: controlDb.host,
+      ETL_DB_PORT: String(controlDb.port),
+      ETL_DB_USER: controlDb.user,
+      ETL_DB_NAME: controlDb.database,
+    };
+    const sync = await withFreshEngine(async (engine) => {
+      const driver = driverFor(engine);
+      try {
+        return await syncScenario({
+          runC360: (args) =>
+            runC360([...args, "--output-dir", outputDir], { ...controlEnv, NEO4J_URI: engine.boltUri }),
+          driver,
+          night: async () => {
+            await query(universe.source("profiles_db"), sqlFor("night-profiles.sql"));
+            await query(universe.source("streaming_db"), sqlFor("night-streaming.sql"));
+            await query(universe.source("support_db"), sqlFor("night-support.sql"));
+          },
+          countsCorrect: async () => (await checkGraph(engine, await expectedGraphCounts(universe))).correct,
+          log: (message) => logger.info(message),
+        });
+      } finally {
+        await driver.close();
+      }
+    });
+
     const scriptBytes = Number(
       (
         await query<{ n: string }>(controlDb.database, "SELECT max(file_size_bytes) AS n FROM cypher_scripts")
@@ -398,6 +428,7 @@ async function main(): Promise<void> {
       },
       scriptMB: Math.round(scriptBytes / 1024 / 1024),
       bulk,
+      sync,
       baselines,
       ratios,
       neo4j: { version: c360.version, ...neo4jSettings },
@@ -418,7 +449,7 @@ async function main(): Promise<void> {
     const baselinesCorrect =
       baselines === undefined ||
       Object.values(baselines).every((b) => (b as { correct?: boolean }).correct !== false);
-    if (!c360.correct || !bulk.correct || !baselinesCorrect) process.exitCode = 1;
+    if (!c360.correct || !bulk.correct || !sync.correct || !baselinesCorrect) process.exitCode = 1;
   } finally {
     rmSync(outputDir, { recursive: true, force: true });
     rmSync(csvDir, { recursive: true, force: true });
@@ -451,6 +482,7 @@ type Result = {
     endToEndEntitiesPerSecond: number;
     peakRssMB: number;
   };
+  sync: SyncResultSummary;
   baselines?: Record<string, unknown>;
   ratios: Record<string, number>;
   neo4j: { version: string };
@@ -495,6 +527,7 @@ function markdown(r: Result): string {
     `| end to end (process start to exit) | ${r.bulk.phasesSeconds.total} s, ${n(r.bulk.endToEndEntitiesPerSecond)} entities/s |`,
     `| c360 peak RSS (the importer and the engine are their own processes) | ${r.bulk.peakRssMB} MB |`,
     "",
+    ...syncMarkdown(r.sync),
   ];
   const b = r.baselines as
     | {

@@ -34,12 +34,14 @@ export function hashSalt(table: TablePlan): string {
 }
 
 /**
- * The row's hash (`c360_hash` on its node): 64 bits of the MD5 of the salt ($1) and the row's
- * text. PostgreSQL computes it, so a sync compares rows without sending them.
+ * The row's hash (`c360_hash` on its node): PostgreSQL's 64-bit text hash of the salt ($1) and
+ * the row's text, computed by the server, so a sync compares rows without sending them. It is the
+ * hash behind hash partitioning, which pg_upgrade keeps in place, so it stays stable; were it ever
+ * to change, the next sync would rewrite every node once, and the graph would still be right.
  */
 export function rowHashSql(table: TablePlan): string {
   const row = table.columns.map((column) => quoteIdent(column.name)).join(", ");
-  return `('x' || left(md5($1::text || ROW(${row})::text), 16))::bit(64)::bigint`;
+  return `hashtextextended($1::text || ROW(${row})::text, 0)`;
 }
 
 /** The columns c360 reads, then the row's hash. */

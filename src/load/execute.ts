@@ -196,6 +196,8 @@ class Execution {
   private checkpoints = Promise.resolve();
   private failure: (() => Error) | undefined;
   private stopping = false;
+  /** Whether the batches in flight delete (a sync's delete statements) or MERGE. */
+  private deleting = false;
 
   constructor(
     private readonly driver: Driver,
@@ -259,6 +261,12 @@ class Execution {
     if (this.pending !== undefined && !statement.text.endsWith(this.pending.tail)) await this.flush();
     const batch = this.options.literal === true ? undefined : parseNodeBatch(statement, this.pending?.table);
     if (batch === undefined) return false;
+    // A sync deletes a label's nodes only once its new ones are in: the label never dips below
+    // the smaller of its counts before and after (writes in flight commit first).
+    if (this.pending === undefined && batch.deletes !== this.deleting) {
+      await this.settle();
+      this.deleting = batch.deletes;
+    }
     const pending = (this.pending ??= {
       tail: batch.tail,
       table: batch.table,

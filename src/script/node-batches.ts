@@ -1,7 +1,8 @@
 /**
  * c360's node statements: how they are written, and how `c360 load` reads them back.
  *
- * A node statement is one `UNWIND [ {row}, ... ] AS row MERGE (n:Label {key: row.key}) SET n = row`:
+ * A node statement is one `UNWIND [ {row}, ... ] AS row MERGE (n:Label {key: row.key}) SET n = row`
+ * (a sync's delete statement has the same rows, keys only, and a DETACH DELETE tail):
  * plain Cypher, so a person can review it and cypher-shell can run it. But Neo4j parses and plans
  * every literal statement from scratch, which for big lists costs far more than the write itself.
  * So the loader reads these statements back (parseNodeBatch), and sends
@@ -20,6 +21,7 @@ import {
   type ParamValue,
 } from "./literals.js";
 import { codeOf, type Statement } from "./lexer.js";
+import { hashProperty } from "./provenance.js";
 
 export type { ParamValue } from "./literals.js";
 
@@ -31,6 +33,24 @@ const rowsClose = "\n] AS row\n";
 export function nodeMergeTail(label: string, keyColumns: readonly string[]): string {
   const key = keyColumns.map((column) => `${quoteName(column)}: row.${quoteName(column)}`).join(", ");
   return `MERGE (n:${quoteName(label)} {${key}})\nSET n = row`;
+}
+
+/**
+ * The end of a sync's delete statement (src/script/sync.ts), whose rows are keys: remove the c360
+ * node with each key, and its relationships. A node c360 did not write has no hash, and stays.
+ */
+export function nodeDeleteTail(label: string, keyColumns: readonly string[]): string {
+  const key = keyColumns.map((column) => `${quoteName(column)}: row.${quoteName(column)}`).join(", ");
+  return `MATCH (n:${quoteName(label)} {${key}})\nWHERE n.${quoteName(hashProperty)} IS NOT NULL\nDETACH DELETE n`;
+}
+
+/** A delete statement for the nodes of `label` with these keys (map literals of the key columns). */
+export function nodeDeleteStatement(
+  label: string,
+  keyColumns: readonly string[],
+  keyLiterals: readonly string[],
+): string {
+  return `${rowsOpen}${keyLiterals.join(rowSeparator)}${rowsClose}${nodeDeleteTail(label, keyColumns)}`;
 }
 
 /** A node statement for `label`, MERGEd on `keyColumns`, with rows written by src/script/literals.ts. */
@@ -140,6 +160,8 @@ export class RowTable {
 export interface NodeBatch {
   label: string;
   keyColumns: string[];
+  /** A sync's delete statement (its rows are keys), rather than a MERGE of rows. */
+  deletes: boolean;
   /** The statement after `AS row`, e.g. "MERGE (n:`Account` {...})\nSET n = row". */
   tail: string;
   /** The table the rows went into. */
@@ -149,18 +171,20 @@ export interface NodeBatch {
 }
 
 const tailPattern =
-  /^MERGE \(n:`((?:[^`]|``)+)` \{(`(?:[^`]|``)+`: row\.`(?:[^`]|``)+`(?:, `(?:[^`]|``)+`: row\.`(?:[^`]|``)+`)*)\}\)\nSET n = row$/;
+  /^(?:MERGE|MATCH) \(n:`((?:[^`]|``)+)` \{(`(?:[^`]|``)+`: row\.`(?:[^`]|``)+`(?:, `(?:[^`]|``)+`: row\.`(?:[^`]|``)+`)*)\}\)\n/;
 const unquote = (quoted: string) => quoted.slice(1, -1).replaceAll("``", "`");
 
-/** The label and key of a node statement's tail, if nodeMergeTail wrote it. */
-function parseTail(tail: string): { label: string; keyColumns: string[] } | undefined {
+/** The label and key of a node statement's tail, if nodeMergeTail or nodeDeleteTail wrote it. */
+function parseTail(tail: string): { label: string; keyColumns: string[]; deletes: boolean } | undefined {
   const match = tailPattern.exec(tail);
   if (match === null) return undefined;
   const label = unquote(`\`${match[1] as string}\``);
   const keyColumns = (match[2] as string)
     .split(/, (?=`)/)
     .map((pair) => unquote(pair.slice(0, pair.indexOf(": row."))));
-  return nodeMergeTail(label, keyColumns) === tail ? { label, keyColumns } : undefined;
+  if (nodeMergeTail(label, keyColumns) === tail) return { label, keyColumns, deletes: false };
+  if (nodeDeleteTail(label, keyColumns) === tail) return { label, keyColumns, deletes: true };
+  return undefined;
 }
 
 /**

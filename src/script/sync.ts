@@ -15,7 +15,8 @@
 import type { RelationshipPlan, TablePlan } from "../metadata/plan.js";
 import type { Key, KeyKind } from "../sync/keys.js";
 import { encodeValue, quoteName } from "./literals.js";
-import { hashProperty, runProperty } from "./provenance.js";
+import { nodeDeleteStatement } from "./node-batches.js";
+import { runProperty } from "./provenance.js";
 import type { Statement } from "./lexer.js";
 import {
   parseRelationshipStatement,
@@ -44,11 +45,15 @@ function keyList(table: TablePlan, kinds: readonly KeyKind[], keys: readonly Key
   return `UNWIND [\n${keys.map((key) => keyLiteral(table, kinds, key)).join(",\n")}\n] AS key`;
 }
 
-/** Deletes the c360 nodes with these keys, and their relationships. */
+/**
+ * Deletes the c360 nodes with these keys, and their relationships: a node statement's shape with a
+ * DETACH DELETE tail (src/script/node-batches.ts), so the loader sends it parameterized.
+ */
 export function deleteStatement(table: TablePlan, kinds: readonly KeyKind[], keys: readonly Key[]): string {
-  return (
-    `${keyList(table, kinds, keys)}\n${matchByKey("n", table)}\n` +
-    `WHERE n.${quoteName(hashProperty)} IS NOT NULL\nDETACH DELETE n`
+  return nodeDeleteStatement(
+    table.label,
+    table.keyColumns,
+    keys.map((key) => keyLiteral(table, kinds, key)),
   );
 }
 

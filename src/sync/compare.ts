@@ -12,6 +12,7 @@ import { sourceFailure, type GenerateOptions } from "../generate/generate.js";
 import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
 import type { PgClient } from "../postgres/connection.js";
 import type { LabelChanges } from "../script/format.js";
+import { collectorOnGrowth } from "../memory.js";
 import { sqlFile } from "../sql-files.js";
 import { diff, OrderError, type KeyedHash } from "./diff.js";
 import { graphKeys, type GraphState } from "./graph.js";
@@ -58,11 +59,13 @@ async function* sourceKeys(
   client: PgClient,
   table: TablePlan,
   kinds: readonly KeyKind[],
-): AsyncGenerator<KeyedHash> {
+): AsyncGenerator<KeyedHash[]> {
   const width = table.keyColumns.length;
-  for await (const rows of readQuery(client, keyHashStatement(table, kinds), [hashSalt(table)], 5000)) {
-    for (const row of rows) yield { key: row.slice(0, width) as string[], hash: row[width] as string };
-  }
+  for await (const rows of readQuery(client, keyHashStatement(table, kinds), [hashSalt(table)], 10_000))
+    yield rows.map((row) => ({
+      key: width === 1 ? [row[0] as string] : (row.slice(0, width) as string[]),
+      hash: row[width] as string,
+    }));
 }
 
 /** Compares one table with its label's nodes, spooling the changes. */
@@ -76,14 +79,12 @@ export async function compareTable(
   const { table, kinds, spool } = sync;
   const graph = countingC360(graphKeys(driver, database, table, kinds), sync);
   try {
-    for await (const change of diff(sourceKeys(client, table, kinds), graph, keyComparator(kinds))) {
-      await spool.add(change);
-      if (options.stop?.requested === true)
-        throw new AbortedError(
-          `sync stopped by a signal while comparing ${table.table}`,
-          options.stop.exitCode,
-        );
-    }
+    await diff(sourceKeys(client, table, kinds), graph, keyComparator(kinds), (change) => spool.add(change));
+    if (options.stop?.requested === true)
+      throw new AbortedError(
+        `sync stopped by a signal while comparing ${table.table}`,
+        options.stop.exitCode,
+      );
   } catch (error) {
     if (error instanceof OrderError)
       throw new C360Error(
@@ -102,10 +103,16 @@ export async function compareTable(
 }
 
 /** Passes the graph's entries through, counting c360's nodes (for the delete guard). */
-async function* countingC360(entries: AsyncIterable<KeyedHash>, sync: TableSync): AsyncGenerator<KeyedHash> {
-  for await (const entry of entries) {
-    if (entry.hash !== null) sync.graphNodes++;
-    yield entry;
+async function* countingC360(
+  batches: AsyncIterable<KeyedHash[]>,
+  sync: TableSync,
+): AsyncGenerator<KeyedHash[]> {
+  // A million keys are a million small objects: collected as they go, memory stays flat.
+  const collect = collectorOnGrowth(32 * 2 ** 20);
+  for await (const batch of batches) {
+    for (const entry of batch) if (entry.hash !== null) sync.graphNodes++;
+    collect();
+    yield batch;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The heart of a sync: two streams of (key, hash), one from the source table and one from the
- * graph, both in key order, merged in one pass. Memory stays flat: one entry of each side is held
- * at a time, whatever the table's size.
+ * graph, both in key order, merged in one pass. Memory stays flat: each side holds one batch at a
+ * time, whatever the table's size. The merge walks the batches synchronously and waits only for
+ * the next batch: a million keys cost a million comparisons, not a million promises.
  */
 import type { Key } from "./keys.js";
 
@@ -28,59 +29,98 @@ export class OrderError extends Error {
   }
 }
 
-/** Pulls one side, checking that each key is greater than the one before. */
-async function* ordered(
-  side: "source" | "graph",
-  entries: AsyncIterable<KeyedHash>,
-  compare: (a: Key, b: Key) => number,
-): AsyncGenerator<KeyedHash> {
-  let previous: Key | undefined;
-  for await (const entry of entries) {
-    if (previous !== undefined && compare(previous, entry.key) >= 0)
-      throw new OrderError(side, previous, entry.key);
-    previous = entry.key;
-    yield entry;
+/** One side of the merge: its current batch, and the key before, to check the order. */
+class Side {
+  private batch: readonly KeyedHash[] = [];
+  private at = 0;
+  private done = false;
+  private previous: Key | undefined;
+
+  constructor(
+    private readonly name: "source" | "graph",
+    private readonly batches: AsyncIterator<readonly KeyedHash[]>,
+    private readonly compare: (a: Key, b: Key) => number,
+  ) {}
+
+  /** Fetches batches until one has an entry, or the side is exhausted. */
+  async fill(): Promise<void> {
+    while (this.at >= this.batch.length && !this.done) {
+      const next = await this.batches.next();
+      if (next.done === true) this.done = true;
+      else {
+        this.batch = next.value;
+        this.at = 0;
+      }
+    }
+  }
+
+  get empty(): boolean {
+    return this.at >= this.batch.length && !this.done;
+  }
+
+  /** The current entry; undefined once the side is exhausted. */
+  get head(): KeyedHash | undefined {
+    return this.batch[this.at];
+  }
+
+  advance(): void {
+    const key = (this.batch[this.at] as KeyedHash).key;
+    if (this.previous !== undefined && this.compare(this.previous, key) >= 0)
+      throw new OrderError(this.name, this.previous, key);
+    this.previous = key;
+    this.at++;
+  }
+
+  async close(): Promise<void> {
+    await this.batches.return?.(undefined);
   }
 }
 
 /**
- * What must change in the graph for it to hold the source's rows:
+ * Tells `onChange` what must change in the graph for it to hold the source's rows:
  * - a source key the graph lacks is created (so is one held only by a node c360 did not write:
  *   its MERGE adopts that node, as a full load would);
  * - a key on both sides with another hash is updated;
  * - a c360 node whose key the source lacks is deleted. Other nodes are not c360's, and stay.
  */
-export async function* diff(
-  source: AsyncIterable<KeyedHash>,
-  graph: AsyncIterable<KeyedHash>,
+export async function diff(
+  source: AsyncIterable<readonly KeyedHash[]>,
+  graph: AsyncIterable<readonly KeyedHash[]>,
   compare: (a: Key, b: Key) => number,
-): AsyncGenerator<Change> {
-  const s = ordered("source", source, compare)[Symbol.asyncIterator]();
-  const g = ordered("graph", graph, compare)[Symbol.asyncIterator]();
+  onChange: (change: Change) => void | Promise<void>,
+): Promise<void> {
+  const s = new Side("source", source[Symbol.asyncIterator](), compare);
+  const g = new Side("graph", graph[Symbol.asyncIterator](), compare);
   try {
-    let left = await s.next();
-    let right = await g.next();
-    while (left.done !== true || right.done !== true) {
-      const order =
-        left.done === true ? 1 : right.done === true ? -1 : compare(left.value.key, right.value.key);
+    for (;;) {
+      if (s.empty) await s.fill();
+      if (g.empty) await g.fill();
+      const row = s.head;
+      const node = g.head;
+      if (row === undefined && node === undefined) return;
+      const order = row === undefined ? 1 : node === undefined ? -1 : compare(row.key, node.key);
+      let change: Change | undefined;
       if (order < 0) {
-        yield { kind: "create", key: (left.value as KeyedHash).key };
-        left = await s.next();
+        change = { kind: "create", key: (row as KeyedHash).key };
+        s.advance();
       } else if (order > 0) {
-        const node = right.value as KeyedHash;
-        if (node.hash !== null) yield { kind: "delete", key: node.key };
-        right = await g.next();
+        if ((node as KeyedHash).hash !== null) change = { kind: "delete", key: (node as KeyedHash).key };
+        g.advance();
       } else {
-        const row = left.value as KeyedHash;
-        const node = right.value as KeyedHash;
-        if (node.hash === null) yield { kind: "create", key: row.key };
-        else if (node.hash !== row.hash) yield { kind: "update", key: row.key };
-        left = await s.next();
-        right = await g.next();
+        const n = node as KeyedHash;
+        const r = row as KeyedHash;
+        if (n.hash === null) change = { kind: "create", key: r.key };
+        else if (n.hash !== r.hash) change = { kind: "update", key: r.key };
+        s.advance();
+        g.advance();
+      }
+      if (change !== undefined) {
+        const waiting = onChange(change);
+        if (waiting !== undefined) await waiting;
       }
     }
   } finally {
-    await s.return?.(undefined);
-    await g.return?.(undefined);
+    await s.close();
+    await g.close();
   }
 }

@@ -10,43 +10,146 @@ import { hashProperty, runProperty } from "../script/provenance.js";
 import type { KeyedHash } from "./diff.js";
 import type { KeyKind } from "./keys.js";
 
+/** Nodes per page when a label is read by a single-column key. */
+const pageSize = 20_000;
+
 /**
- * The label's nodes that have the whole key, in the order of its key index (which a sync's
- * comparison relies on: see src/sync/keys.ts), each with its hash, null for a node c360 did not
- * write. The driver pulls records in batches as they are consumed: memory stays flat.
+ * The label's nodes that have the whole key, in batches, in the order of its key index (which a
+ * sync's comparison relies on: see src/sync/keys.ts), each with its hash, null for a node c360 did
+ * not write. Memory stays flat: a label keyed by one column is read in pages, one record per page
+ * (far cheaper for the driver than a record per node); a composite key is streamed, the driver
+ * pulling records as they are consumed.
  */
-export async function* graphKeys(
+export function graphKeys(
   driver: Driver,
   database: string,
   table: TablePlan,
   kinds: readonly KeyKind[],
-): AsyncGenerator<KeyedHash> {
+): AsyncGenerator<KeyedHash[]> {
+  return table.keyColumns.length === 1
+    ? graphKeyPages(driver, database, table, kinds)
+    : graphKeyStream(driver, database, table, kinds);
+}
+
+async function* graphKeyPages(
+  driver: Driver,
+  database: string,
+  table: TablePlan,
+  kinds: readonly KeyKind[],
+): AsyncGenerator<KeyedHash[]> {
+  const key = `n.${quoteName(table.keyColumns[0] as string)}`;
+  const page = (where: string) =>
+    `MATCH (n:${quoteName(table.label)}) WHERE ${where}\nWITH n ORDER BY ${key} LIMIT ${pageSize}\n` +
+    `RETURN collect(${key}) AS keys, collect(n.${quoteName(hashProperty)}) AS hashes`;
+  const session = driver.session({ database, defaultAccessMode: "READ" });
+  const read = (after: unknown) =>
+    session
+      .run(page(after === undefined ? `${key} IS NOT NULL` : `${key} > $after`), { after })
+      .then((result) => ({
+        keys: result.records[0]?.get("keys") as unknown[],
+        hashes: result.records[0]?.get("hashes") as unknown[],
+      }))
+      .catch(graphFailure(table));
+  let next: ReturnType<typeof read> | undefined = read(undefined);
+  try {
+    for (;;) {
+      const { keys, hashes } = await next;
+      next = undefined;
+      if (keys.length === 0) return;
+      // The next page is read while this one is compared.
+      if (keys.length === pageSize) {
+        next = read(keys[keys.length - 1]);
+        next.catch(() => undefined);
+      }
+      yield singleKeyEntries(table, keys, hashes, kinds[0] as KeyKind);
+      if (next === undefined) return;
+    }
+  } finally {
+    if (next !== undefined) await next.catch(() => undefined);
+    await session.close().catch(() => undefined);
+  }
+}
+
+async function* graphKeyStream(
+  driver: Driver,
+  database: string,
+  table: TablePlan,
+  kinds: readonly KeyKind[],
+): AsyncGenerator<KeyedHash[]> {
   const properties = table.keyColumns.map((column) => `n.${quoteName(column)}`);
   const query =
     `MATCH (n:${quoteName(table.label)}) WHERE ${properties.map((p) => `${p} IS NOT NULL`).join(" AND ")}\n` +
     `RETURN [${properties.join(", ")}] AS key, n.${quoteName(hashProperty)} AS hash ORDER BY ${properties.join(", ")}`;
   const session = driver.session({ database, defaultAccessMode: "READ", fetchSize: 5000 });
   try {
+    let keys: unknown[][] = [];
+    let hashes: unknown[] = [];
     for await (const record of session.run(query)) {
-      const key = record.get("key") as unknown[];
-      const hash = record.get("hash") as unknown;
-      const text = keyText(key, kinds);
-      if (text === undefined) {
-        // Not a key c360 writes: someone else's node, which a sync leaves alone.
-        if (hash === null) continue;
-        throw new TargetError(
-          `a :${table.label} node written by c360 has key ${JSON.stringify(key.map(String))}, not of the key columns' types`,
-          { hint: "Someone edited c360's nodes; rebuild the label with `c360 run --clear`." },
-        );
+      keys.push(record.get("key") as unknown[]);
+      hashes.push(record.get("hash"));
+      if (keys.length >= 5000) {
+        yield entriesOf(table, keys, hashes, kinds);
+        keys = [];
+        hashes = [];
       }
-      yield { key: text, hash: typeof hash === "bigint" ? hash.toString() : null };
     }
+    if (keys.length > 0) yield entriesOf(table, keys, hashes, kinds);
   } catch (error) {
-    if (error instanceof TargetError) throw error;
-    throw new TargetError(`reading the :${table.label} nodes failed: ${messageOf(error)}`, { cause: error });
+    graphFailure(table)(error);
   } finally {
     await session.close().catch(() => undefined);
   }
+}
+
+function graphFailure(table: TablePlan): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof TargetError) throw error;
+    throw new TargetError(`reading the :${table.label} nodes failed: ${messageOf(error)}`, { cause: error });
+  };
+}
+
+/** entriesOf for a one-column key, without a list per key from the driver. */
+function singleKeyEntries(
+  table: TablePlan,
+  keys: readonly unknown[],
+  hashes: readonly unknown[],
+  kind: KeyKind,
+): KeyedHash[] {
+  const entries: KeyedHash[] = [];
+  const wanted = kind === "integer" ? "bigint" : "string";
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const hash = hashes[i];
+    if (typeof key !== wanted) {
+      entries.push(...entriesOf(table, [[key]], [hash], [kind]));
+      continue;
+    }
+    entries.push({ key: [String(key)], hash: typeof hash === "bigint" ? hash.toString() : null });
+  }
+  return entries;
+}
+
+/** The entries of a batch; a key not of its columns' kinds is someone else's node, left alone. */
+function entriesOf(
+  table: TablePlan,
+  keys: ReadonlyArray<readonly unknown[]>,
+  hashes: readonly unknown[],
+  kinds: readonly KeyKind[],
+): KeyedHash[] {
+  const entries: KeyedHash[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const hash = hashes[i];
+    const text = keyText(keys[i] as unknown[], kinds);
+    if (text === undefined) {
+      if (hash === null || hash === undefined) continue;
+      throw new TargetError(
+        `a :${table.label} node written by c360 has key ${JSON.stringify((keys[i] as unknown[]).map(String))}, not of the key columns' types`,
+        { hint: "Someone edited c360's nodes; rebuild the label with `c360 run --clear`." },
+      );
+    }
+    entries.push({ key: text, hash: typeof hash === "bigint" ? hash.toString() : null });
+  }
+  return entries;
 }
 
 /** A key read from the graph as text, or undefined if a value is not of its column's kind. */

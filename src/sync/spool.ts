@@ -31,10 +31,12 @@ export class ChangeSpool {
     return spool;
   }
 
-  async add(change: Change): Promise<void> {
+  /** Spools a change; returns a promise only when the file needs the writer to wait. */
+  add(change: Change): Promise<void> | undefined {
     this.counts[change.kind]++;
     if (this.samples[change.kind].length < sampleSize) this.samples[change.kind].push(change.key);
-    if (!this.out.write(`${change.kind[0]}${JSON.stringify(change.key)}\n`)) await once(this.out, "drain");
+    if (this.out.write(`${change.kind[0]}${JSON.stringify(change.key)}\n`)) return undefined;
+    return once(this.out, "drain").then(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,186 @@
+/**
+ * The nightly sync at bench scale, on one engine:
+ * 1. a full online load (`c360 run --clear`), which also warms the engine;
+ * 2. a night in which about 1% of the rows change (bench/sql/night-*.sql), then `c360 run`;
+ * 3. a night without change, then `c360 run`;
+ * 4. the reference: the graph emptied (not timed), then a full online load of the changed sources,
+ *    `c360 run --clear`, on the same engine, now as warm as it was for the syncs.
+ * The synced graph's content must equal the reference's: every node with its properties (all but
+ * the run stamp) and every relationship with its ends, compared as order-independent digests.
+ */
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Driver } from "neo4j-driver";
+import { clearGraph } from "../src/load/load.js";
+
+/** What the scenario needs from the benchmark around it. */
+export interface SyncBench<
+  Run extends { code: number | null; wallMs: number; peakRssBytes: number; stderr: string; stdout: string },
+> {
+  runC360(args: string[]): Promise<Run>;
+  driver: Driver;
+  /** Applies the night's SQL to the sources. */
+  night(): Promise<void>;
+  /** Whether the graph's counts match the sources now. */
+  countsCorrect(): Promise<boolean>;
+  log(message: string): void;
+}
+
+export interface SyncResultSummary {
+  correct: boolean;
+  contentEqual: boolean;
+  digests: { synced: GraphDigest; reference: GraphDigest };
+  seconds: {
+    firstFullLoadCold: number;
+    syncOnePercent: number;
+    syncNoChange: number;
+    referenceFullLoadWarm: number;
+  };
+  ratios: { onePercentNight: number; noChangeNight: number };
+  peakRssMB: { syncOnePercent: number; syncNoChange: number; referenceFullLoad: number };
+  onePercentSummary: string;
+  noChangeSummary: string;
+}
+
+export interface GraphDigest {
+  nodes: number;
+  relationships: number;
+  /** Sum of the items' SHA-256 (first 16 bytes) modulo 2^128, in hex: independent of order. */
+  nodeDigest: string;
+  relationshipDigest: string;
+}
+
+const modulus = 1n << 128n;
+
+function itemHash(text: string): bigint {
+  return BigInt(`0x${createHash("sha256").update(text).digest("hex").slice(0, 32)}`);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "bigint") return `${v}n`;
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && v.constructor !== Object)
+      return (v as { toString(): string }).toString();
+    if (v !== null && typeof v === "object" && !Array.isArray(v))
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return v;
+  });
+}
+
+/** Every node and relationship, streamed: flat memory whatever the graph's size. */
+export async function graphDigest(driver: Driver): Promise<GraphDigest> {
+  const session = driver.session({ database: "neo4j", defaultAccessMode: "READ", fetchSize: 10_000 });
+  try {
+    let nodes = 0;
+    let nodeSum = 0n;
+    for await (const record of session.run("MATCH (n) RETURN labels(n) AS l, properties(n) AS p")) {
+      const props = { ...(record.get("p") as Record<string, unknown>) };
+      delete props.c360_run;
+      nodeSum = (nodeSum + itemHash(canonical([record.get("l"), props]))) % modulus;
+      nodes++;
+    }
+    let relationships = 0;
+    let relationshipSum = 0n;
+    // An end is named by its labels and content hash (its key is part of its content).
+    for await (const record of session.run(
+      "MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(a) AS la, a.c360_hash AS a, labels(b) AS lb, b.c360_hash AS b, keys(r) AS k",
+    )) {
+      const item = ["t", "la", "a", "lb", "b", "k"].map((key) => record.get(key) as unknown);
+      relationshipSum = (relationshipSum + itemHash(canonical(item))) % modulus;
+      relationships++;
+    }
+    return {
+      nodes,
+      relationships,
+      nodeDigest: nodeSum.toString(16),
+      relationshipDigest: relationshipSum.toString(16),
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+export async function syncScenario<
+  Run extends { code: number | null; wallMs: number; peakRssBytes: number; stderr: string; stdout: string },
+>(bench: SyncBench<Run>): Promise<SyncResultSummary> {
+  let runs = 0;
+  const checked = async (args: string[]) => {
+    const run = await bench.runC360(args);
+    const log = path.join(tmpdir(), `c360-bench-sync-${++runs}.log`);
+    writeFileSync(log, run.stderr);
+    bench.log(`c360 ${args.join(" ")}: ${run.wallMs} ms, its log in ${log}`);
+    if (run.code !== 0)
+      throw new Error(`c360 ${args.join(" ")} failed (${run.code}):\n${run.stderr.slice(-3000)}`);
+    return run;
+  };
+  bench.log("sync scenario: the first full load (c360 run --clear)");
+  const first = await checked(["run", "--clear"]);
+  bench.log("sync scenario: a night with about 1% of the rows changed, then c360 run");
+  await bench.night();
+  const onePercent = await checked(["run"]);
+  let correct = await bench.countsCorrect();
+  const synced = await graphDigest(bench.driver);
+  bench.log("sync scenario: a night without change, then c360 run");
+  const noChange = await checked(["run"]);
+  correct &&= await bench.countsCorrect();
+  bench.log("sync scenario: the reference, a full load of the changed sources on the warm engine");
+  await clearGraph(bench.driver, "neo4j");
+  const reference = await checked(["run", "--clear"]);
+  correct &&= await bench.countsCorrect();
+  const referenceDigest = await graphDigest(bench.driver);
+  const contentEqual = JSON.stringify(synced) === JSON.stringify(referenceDigest);
+  return {
+    correct: correct && contentEqual,
+    contentEqual,
+    digests: { synced, reference: referenceDigest },
+    seconds: {
+      firstFullLoadCold: seconds(first.wallMs),
+      syncOnePercent: seconds(onePercent.wallMs),
+      syncNoChange: seconds(noChange.wallMs),
+      referenceFullLoadWarm: seconds(reference.wallMs),
+    },
+    ratios: {
+      onePercentNight: Number((onePercent.wallMs / reference.wallMs).toFixed(3)),
+      noChangeNight: Number((noChange.wallMs / reference.wallMs).toFixed(3)),
+    },
+    peakRssMB: {
+      syncOnePercent: megabytes(onePercent.peakRssBytes),
+      syncNoChange: megabytes(noChange.peakRssBytes),
+      referenceFullLoad: megabytes(reference.peakRssBytes),
+    },
+    onePercentSummary: onePercent.stdout.trim(),
+    noChangeSummary: noChange.stdout.trim(),
+  };
+}
+
+/** The scenario's section of the results' Markdown. */
+export function syncMarkdown(s: SyncResultSummary): string[] {
+  const d = s.digests;
+  return [
+    "## Nightly sync (`c360 run` without `--clear`, its own process, one engine)",
+    "",
+    "A full online load warms the engine; a night changes about 1% of the rows in every source (updates, inserts, deletes, moved foreign keys, deleted junction rows; `bench/sql/night-*.sql`); `c360 run` syncs; a night without change follows, and `c360 run` again. The reference is a full online load (`c360 run --clear`) of the changed sources on the same engine, after the graph is emptied (not timed): as warm as the syncs' engine, so its compilation does not flatter the sync.",
+    "",
+    "| measure | value | target |",
+    "|---|---|---|",
+    `| synced graph equals the fresh full load (every node's properties but c360_run, every relationship by its ends) | ${s.contentEqual ? "yes" : "**NO**"}: ${d.synced.nodes} nodes, ${d.synced.relationships} relationships (digests ${d.synced.nodeDigest.slice(0, 12)}… / ${d.synced.relationshipDigest.slice(0, 12)}…) | equal |`,
+    `| counts per label and type match the sources after each run | ${s.correct ? "yes" : "**NO**"} | yes |`,
+    `| first full load, cold engine | ${s.seconds.firstFullLoadCold} s | |`,
+    `| reference full load of the changed sources, warm engine | ${s.seconds.referenceFullLoadWarm} s | |`,
+    `| sync after the 1% night | ${s.seconds.syncOnePercent} s: ${(s.ratios.onePercentNight * 100).toFixed(1)}% of the reference | ≤ 10% |`,
+    `| sync after the night without change | ${s.seconds.syncNoChange} s: ${(s.ratios.noChangeNight * 100).toFixed(1)}% of the reference | ≤ 7% |`,
+    `| c360 peak RSS: 1% sync / no-change sync / full load | ${s.peakRssMB.syncOnePercent} MB / ${s.peakRssMB.syncNoChange} MB / ${s.peakRssMB.referenceFullLoad} MB | < 250 MB |`,
+    "",
+    "What the 1% night's `c360 run` printed:",
+    "",
+    "```",
+    s.onePercentSummary,
+    "```",
+    "",
+  ];
+}
