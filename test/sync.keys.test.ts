@@ -5,13 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { defaultTimeouts, type Config } from "../src/config.js";
+import type { Config } from "../src/config.js";
 import { runPipeline } from "../src/commands/run.js";
 import { initControlDb } from "../src/commands/init.js";
 import { silentLogger } from "../src/logger.js";
 import { compareCodePoints } from "../src/sync/keys.js";
 import { emptyDir } from "./helpers/cli.js";
-import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
+import { cleanGraph, testConfig, testDriver } from "./helpers/neo4j.js";
 import {
   createDatabase,
   dropDatabases,
@@ -48,14 +48,7 @@ before(async () => {
   await query(source, `INSERT INTO "words" SELECT 'w' || i, i FROM generate_series(1, 25000) i`);
   await initControlDb(testServer(control), silentLogger());
   await registerTable(control, "words_db", source, "words", "Word");
-  config = {
-    controlDb: testServer(control),
-    neo4j: testNeo4j(),
-    timeouts: defaultTimeouts,
-    maxDeletePercent: 20,
-    logLevel: "silent",
-    envFile: undefined,
-  };
+  config = testConfig(testServer(control));
   await cleanGraph(driver);
 });
 

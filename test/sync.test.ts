@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Driver } from "neo4j-driver";
-import { defaultTimeouts, type Config } from "../src/config.js";
+import type { Config } from "../src/config.js";
 import { runPipeline, type RunResult } from "../src/commands/run.js";
 import { readFile } from "node:fs/promises";
 import { AbortedError, ExitCode, RefusedError } from "../src/errors.js";
@@ -17,7 +17,7 @@ import { runCli } from "./helpers/cli.js";
 import { controlDbEnv } from "./helpers/postgres.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
-import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
+import { cleanGraph, testConfig, testDriver } from "./helpers/neo4j.js";
 import { query } from "./helpers/postgres.js";
 import {
   createSampleUniverse,
@@ -121,14 +121,7 @@ async function oneNight(): Promise<void> {
 before(async () => {
   universe = await createSampleUniverse("sync");
   driver = testDriver();
-  config = {
-    controlDb: universe.controlDb,
-    neo4j: testNeo4j(),
-    timeouts: defaultTimeouts,
-    maxDeletePercent: 20,
-    logLevel: "silent",
-    envFile: undefined,
-  };
+  config = testConfig(universe.controlDb);
   await cleanGraph(driver);
 });
 

@@ -429,12 +429,20 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
     throw error;
   } finally {
-    for (const client of sources.values()) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      await client.end().catch(() => undefined);
-    }
-    await control.end().catch(() => undefined);
+    await closeConnections(control, sources);
   }
+}
+
+/** Ends the snapshots (read-only: nothing to commit) and closes every connection; never throws. */
+export async function closeConnections(
+  control: PgClient,
+  sources: ReadonlyMap<PlannedSource, PgClient>,
+): Promise<void> {
+  for (const client of sources.values()) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+  await control.end().catch(() => undefined);
 }
 
 /** Validates and plans without extracting anything: the `--dry-run`. */

@@ -15,6 +15,7 @@ import { recordRunFailure, finishRun } from "../control/run-log.js";
 import { sqlFile } from "../sql-files.js";
 import { toolVersion } from "../version.js";
 import {
+  closeConnections,
   countTables,
   defaultBatchSize,
   openSnapshots,
@@ -143,11 +144,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
     }
     throw error;
   } finally {
-    for (const client of sources.values()) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      await client.end().catch(() => undefined);
-    }
-    await control.end().catch(() => undefined);
+    await closeConnections(control, sources);
   }
 }
 

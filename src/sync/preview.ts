@@ -8,7 +8,13 @@
  */
 import neo4j, { type Driver, type Transaction } from "neo4j-driver";
 import { RefusedError, TargetError, messageOf } from "../errors.js";
-import { countTables, defaultBatchSize, openSnapshots, planExport } from "../generate/generate.js";
+import {
+  closeConnections,
+  countTables,
+  defaultBatchSize,
+  openSnapshots,
+  planExport,
+} from "../generate/generate.js";
 import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
 import { withDriver } from "../neo4j/driver.js";
 import { connect, controlDbUnreachable, controlErrors, type PgClient } from "../postgres/connection.js";
@@ -157,10 +163,6 @@ export async function previewSync(options: SyncOptions): Promise<SyncPreview> {
       });
     });
   } finally {
-    for (const client of sources.values()) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      await client.end().catch(() => undefined);
-    }
-    await control.end().catch(() => undefined);
+    await closeConnections(control, sources);
   }
 }

@@ -3,7 +3,7 @@
  * (suites run one at a time, each starting from an empty graph).
  */
 import type { Driver } from "neo4j-driver";
-import type { Neo4jTarget } from "../../src/config.js";
+import { defaultTimeouts, type Config, type Neo4jTarget, type PostgresTarget } from "../../src/config.js";
 import { clearGraph } from "../../src/load/load.js";
 import { createDriver } from "../../src/neo4j/driver.js";
 
@@ -13,6 +13,18 @@ export function testNeo4j(): Neo4jTarget {
     throw new Error("C360_TEST_NEO4J_URI is not set: run the tests with `npm test`, which starts Neo4j");
   }
   return { uri, username: "neo4j", password: undefined, database: "neo4j" };
+}
+
+/** A configuration for library calls: this control database, the test run's Neo4j, defaults. */
+export function testConfig(controlDb: PostgresTarget): Config {
+  return {
+    controlDb,
+    neo4j: testNeo4j(),
+    timeouts: defaultTimeouts,
+    maxDeletePercent: 20,
+    logLevel: "silent",
+    envFile: undefined,
+  };
 }
 
 export function testDriver(): Driver {
