@@ -95,7 +95,6 @@ export function registerPlan(program: Command): void {
             controlDb: config.controlDb,
             neo4j: config.neo4j,
             timeouts: config.timeouts,
-            outputDir: ".",
             logger,
             stop,
             maxDeletePercent: config.maxDeletePercent,

@@ -78,9 +78,6 @@ export function stampStatement(
   );
 }
 
-/** Which ends a re-derive statement starts from. */
-export type RederiveEnd = "from" | "to" | "link";
-
 /** The nodes a re-derive statement visits: those of `label` written after run `since`. */
 function written(variable: string, label: string, since: number): string {
   return `MATCH (${variable}:${quoteName(label)})\nWHERE ${variable}.${quoteName(runProperty)} > ${since}`;

@@ -27,6 +27,9 @@ export interface SyncOptions extends GenerateOptions {
   allowDeletes?: boolean;
 }
 
+/** What comparing needs: a sync's options but where a script would go (a preview writes none). */
+export type CompareOptions = Omit<SyncOptions, "outputDir">;
+
 /** One table being compared: its key kinds and its spool. */
 export interface TableSync {
   table: TablePlan;
@@ -74,7 +77,7 @@ export async function compareTable(
   client: PgClient,
   driver: Driver,
   database: string,
-  options: SyncOptions,
+  options: CompareOptions,
 ): Promise<void> {
   const { table, kinds, spool } = sync;
   const graph = countingC360(graphKeys(driver, database, table, kinds), sync);
@@ -117,7 +120,7 @@ async function* countingC360(
 }
 
 /** Refuses, before anything is written, to delete more than the allowed share of a label. */
-export function guardDeletes(syncs: readonly TableSync[], options: SyncOptions): void {
+export function guardDeletes(syncs: readonly TableSync[], options: CompareOptions): void {
   if (options.allowDeletes === true) return;
   const problems: string[] = [];
   for (const { table, spool, graphNodes } of syncs) {
@@ -176,7 +179,7 @@ export async function compareTables(
   sources: ReadonlyMap<PlannedSource, PgClient>,
   driver: Driver,
   directory: string,
-  options: SyncOptions,
+  options: CompareOptions,
 ): Promise<TableSync[]> {
   const kinds = refuseUnorderableKeys(plan);
   const syncs: TableSync[] = [];

@@ -54,7 +54,8 @@ class Side {
     }
   }
 
-  get empty(): boolean {
+  /** The batch is used up and more may come: fill() before reading head. */
+  get needsBatch(): boolean {
     return this.at >= this.batch.length && !this.done;
   }
 
@@ -93,8 +94,8 @@ export async function diff(
   const g = new Side("graph", graph[Symbol.asyncIterator](), compare);
   try {
     for (;;) {
-      if (s.empty) await s.fill();
-      if (g.empty) await g.fill();
+      if (s.needsBatch) await s.fill();
+      if (g.needsBatch) await g.fill();
       const row = s.head;
       const node = g.head;
       if (row === undefined && node === undefined) return;

@@ -30,7 +30,6 @@ import {
   lastCompletedRun,
   nothingToDo,
   type SyncOptions,
-  type TableSync,
 } from "./compare.js";
 import { holdsNothingOfC360, readGraphState, stateLine } from "./graph.js";
 import { withSpoolDirectory } from "./spool.js";
@@ -168,5 +167,3 @@ async function finishScript(
   );
   return { runId: done.runId, plan: done.plan, changes: done.changes, script, scriptId };
 }
-
-export type { TableSync };

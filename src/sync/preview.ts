@@ -26,7 +26,7 @@ import {
   guardDeletes,
   lastCompletedRun,
   nothingToDo,
-  type SyncOptions,
+  type CompareOptions,
   type TableSync,
 } from "./compare.js";
 import { holdsNothingOfC360, readGraphState } from "./graph.js";
@@ -87,7 +87,7 @@ class PreviewSink implements StatementSink {
 /** The sync's statements in one transaction, rolled back whatever happens. */
 async function rehearse(
   driver: Driver,
-  options: SyncOptions,
+  options: PreviewOptions,
   writing: Omit<Parameters<typeof writeChanges>[1], "batched" | "runId">,
 ): Promise<PreviewSink> {
   const session = driver.session({
@@ -128,7 +128,10 @@ function preview(
   };
 }
 
-export async function previewSync(options: SyncOptions): Promise<SyncPreview> {
+/** A preview writes no script: it needs everything a sync does but an output directory. */
+export type PreviewOptions = CompareOptions;
+
+export async function previewSync(options: PreviewOptions): Promise<SyncPreview> {
   const control = controlErrors(
     await connect(options.controlDb, controlDbUnreachable, {
       applicationName: "c360 plan",
