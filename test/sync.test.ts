@@ -8,8 +8,9 @@ import { after, before, describe, it } from "node:test";
 import type { Driver } from "neo4j-driver";
 import type { Config } from "../src/config.js";
 import { runPipeline, type RunResult } from "../src/commands/run.js";
-import { readFile } from "node:fs/promises";
-import { AbortedError, ExitCode, RefusedError } from "../src/errors.js";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { AbortedError, ExitCode, RefusedError, ScriptFileError } from "../src/errors.js";
 import { loadScript } from "../src/load/load.js";
 import { generateSync } from "../src/sync/generate-sync.js";
 import { previewSync } from "../src/sync/preview.js";
@@ -62,6 +63,10 @@ async function content(): Promise<string[]> {
         `${withoutRun(r.get("b") as Record<string, unknown>)} ${String(r.get("keys"))}`,
     ),
   ].sort();
+}
+
+function syncOptions() {
+  return { controlDb: config.controlDb, neo4j: config.neo4j, outputDir, logger: silentLogger() };
 }
 
 /** The measured night of the issue: deletes, moves, inserts, NULLs, deleted junction rows. */
@@ -338,6 +343,68 @@ describe("what a sync leaves alone, refuses and survives", () => {
     const settled = await runCli(["plan", "--detailed-exitcode"], { env });
     assert.equal(settled.code, 0, settled.stderr);
     assert.match(settled.stdout, /no changes: the graph equals the sources/);
+  });
+
+  it("refuses --clear and --bulk for a sync script, and a hand-edited graph state line", async () => {
+    await query(universe.source("support_db"), "UPDATE tickets SET agent_id = agent_id + 1");
+    const synced = await generateSync({ ...syncOptions(), maxDeletePercent: 20 });
+    assert.ok(synced !== "empty graph" && synced.script !== undefined);
+    const file = synced.script.path;
+    const before = await content();
+    const load = (options: Partial<Parameters<typeof loadScript>[0]>) =>
+      loadScript({
+        controlDb: config.controlDb,
+        neo4j: config.neo4j,
+        file,
+        logger: silentLogger(),
+        ...options,
+      });
+    for (const flags of [{ clear: true }, { bulk: { home: emptyDir(), heap: "512m", pageCache: "128m" } }]) {
+      await assert.rejects(load(flags), (error: unknown) => {
+        assert.ok(error instanceof RefusedError, String(error));
+        assert.match(
+          error.message,
+          /is a sync script, which changes the graph in place; --(clear|bulk) does not apply/,
+        );
+        return true;
+      });
+    }
+    const edited = path.join(emptyDir(), "edited.cypher");
+    const text = await readFile(file, "utf8");
+    await writeFile(edited, text.replace(/^(\/\/ c360 graph state: ).*$/m, "$1{not json"));
+    await assert.rejects(load({ file: edited }), (error: unknown) => {
+      assert.ok(error instanceof ScriptFileError, String(error));
+      assert.equal(error.exitCode, ExitCode.badScript);
+      assert.match(error.message, /its graph state line is not what c360 writes/);
+      return true;
+    });
+    assert.deepEqual(await content(), before);
+    // The unedited script still applies.
+    await load({});
+  });
+
+  it("finishes a sync stopped part way with load --resume", async () => {
+    await oneMoreNight();
+    const synced = await generateSync({ ...syncOptions(), maxDeletePercent: 100 });
+    assert.ok(synced !== "empty graph" && synced.script !== undefined);
+    const file = synced.script.path;
+    const stop = { requested: false, exitCode: ExitCode.terminated } as { requested: boolean; exitCode: 143 };
+    const options = { controlDb: config.controlDb, neo4j: config.neo4j, file, logger: silentLogger() };
+    await assert.rejects(
+      loadScript({
+        ...options,
+        stop,
+        progress: {
+          statementDone: (_done, _total, counters) => {
+            if (counters.propertiesSet > 0) stop.requested = true;
+          },
+        },
+      }),
+      (error: unknown) => error instanceof AbortedError,
+    );
+    const resumed = await loadScript({ ...options, resume: true });
+    assert.ok(resumed.resumedAfter > 0);
+    assert.deepEqual(await content(), await referenceContent());
   });
 
   it("never lets a label drop below the smaller of its counts before and after, while it syncs", async () => {
