@@ -14,7 +14,7 @@ import type { PgClient } from "../postgres/connection.js";
 import type { LabelChanges } from "../script/format.js";
 import { collectorOnGrowth } from "../memory.js";
 import { sqlFile } from "../sql-files.js";
-import { diff, OrderError, type KeyedHash } from "./diff.js";
+import { diff, OrderError, type KeyBatch } from "./diff.js";
 import { graphKeys, type GraphState } from "./graph.js";
 import { keyComparator, keyKinds, type KeyKind } from "./keys.js";
 import { ChangeSpool } from "./spool.js";
@@ -62,33 +62,53 @@ async function* sourceKeys(
   client: PgClient,
   table: TablePlan,
   kinds: readonly KeyKind[],
-): AsyncGenerator<KeyedHash[]> {
+): AsyncGenerator<KeyBatch> {
   const width = table.keyColumns.length;
-  for await (const rows of readQuery(client, keyHashStatement(table, kinds), [hashSalt(table)], 10_000))
-    yield rows.map((row) => ({
-      key: width === 1 ? [row[0] as string] : (row.slice(0, width) as string[]),
-      hash: row[width] as string,
-    }));
+  for await (const rows of readQuery(client, keyHashStatement(table, kinds), [hashSalt(table)], 10_000)) {
+    const batch: KeyBatch = { keys: [], hashes: [] };
+    for (const row of rows) {
+      for (let i = 0; i < width; i++) batch.keys.push(row[i] as string);
+      batch.hashes.push(row[width] as string);
+    }
+    yield batch;
+  }
 }
 
-/** Compares one table with its label's nodes, spooling the changes. */
-export async function compareTable(
+/** Thrown into a source's comparison when another source's has failed: that failure is the news. */
+class Abandoned extends Error {}
+
+/**
+ * Compares one table with its label's nodes, spooling the changes. Between batches it stops for
+ * a signal, or when `abandoned` says another comparison failed.
+ */
+async function compareTable(
   sync: TableSync,
   client: PgClient,
   driver: Driver,
-  database: string,
   options: CompareOptions,
+  abandoned: () => boolean,
 ): Promise<void> {
   const { table, kinds, spool } = sync;
-  const graph = countingC360(graphKeys(driver, database, table, kinds), sync);
-  try {
-    await diff(sourceKeys(client, table, kinds), graph, keyComparator(kinds), (change) => spool.add(change));
+  const interrupt = () => {
     if (options.stop?.requested === true)
       throw new AbortedError(
         `sync stopped by a signal while comparing ${table.table}`,
         options.stop.exitCode,
       );
+    if (abandoned()) throw new Abandoned();
+  };
+  const graph = countingC360(graphKeys(driver, options.neo4j.database, table, kinds), sync, interrupt);
+  try {
+    await diff(
+      sourceKeys(client, table, kinds),
+      graph,
+      table.keyColumns.length,
+      keyComparator(kinds),
+      (change) => spool.add(change),
+    );
+    interrupt();
   } catch (error) {
+    if (error instanceof Abandoned) throw error;
     if (error instanceof OrderError)
       throw new C360Error(
         `comparing ${table.source.sourceName}.${table.table} with :${table.label}: ${error.message}`,
@@ -105,16 +125,21 @@ export async function compareTable(
   }
 }
 
-/** Passes the graph's entries through, counting c360's nodes (for the delete guard). */
+/**
+ * Passes the graph's entries through, counting c360's nodes (for the delete guard); `interrupt`
+ * may throw between batches (ending early instead would read as the graph's end, and deletes).
+ */
 async function* countingC360(
-  batches: AsyncIterable<KeyedHash[]>,
+  batches: AsyncIterable<KeyBatch>,
   sync: TableSync,
-): AsyncGenerator<KeyedHash[]> {
+  interrupt: () => void,
+): AsyncGenerator<KeyBatch> {
   // A million keys are a million small objects: collected as they go, memory stays flat.
   const collect = collectorOnGrowth(32 * 2 ** 20);
   for await (const batch of batches) {
-    for (const entry of batch) if (entry.hash !== null) sync.graphNodes++;
+    for (const hash of batch.hashes) if (hash !== null) sync.graphNodes++;
     collect();
+    interrupt();
     yield batch;
   }
 }
@@ -173,7 +198,11 @@ export async function lastCompletedRun(control: PgClient): Promise<number> {
   return Number(result.rows[0]?.run_id ?? 0);
 }
 
-/** Compares every table, in plan order, each into its own spool in `directory`. */
+/**
+ * Compares every table, each into its own spool in `directory`; returns them in plan order. The
+ * tables of one source share its snapshot's connection, so they are compared one after another,
+ * but the sources are compared side by side: the largest table no longer waits for the rest.
+ */
 export async function compareTables(
   plan: ExportPlan,
   sources: ReadonlyMap<PlannedSource, PgClient>,
@@ -182,21 +211,36 @@ export async function compareTables(
   options: CompareOptions,
 ): Promise<TableSync[]> {
   const kinds = refuseUnorderableKeys(plan);
-  const syncs: TableSync[] = [];
-  for (const [i, table] of plan.tables.entries()) {
-    const sync: TableSync = {
-      table,
-      kinds: kinds.get(table) as KeyKind[],
-      spool: await ChangeSpool.create(directory, `${i}.changes`),
-      graphNodes: 0,
-    };
-    syncs.push(sync);
-    await compareTable(sync, sources.get(table.source) as PgClient, driver, options.neo4j.database, options);
-    const { create, update, delete: deleted } = sync.spool.counts;
-    options.logger.info(
-      { table: table.table, label: table.label, create, update, delete: deleted },
-      "compared",
-    );
-  }
+  const syncs: TableSync[] = new Array<TableSync>(plan.tables.length);
+  let failed = false;
+  const compareSource = async (source: PlannedSource) => {
+    for (const [i, table] of plan.tables.entries()) {
+      if (table.source !== source) continue;
+      const sync: TableSync = {
+        table,
+        kinds: kinds.get(table) as KeyKind[],
+        spool: await ChangeSpool.create(directory, `${i}.changes`),
+        graphNodes: 0,
+      };
+      syncs[i] = sync;
+      await compareTable(sync, sources.get(source) as PgClient, driver, options, () => failed).catch(
+        (error: unknown) => {
+          failed = true;
+          throw error;
+        },
+      );
+      const { create, update, delete: deleted } = sync.spool.counts;
+      options.logger.info(
+        { table: table.table, label: table.label, create, update, delete: deleted },
+        "compared",
+      );
+    }
+  };
+  // Every source finishes (or fails) before this returns: none is still reading when the caller
+  // closes the connections.
+  const outcomes = await Promise.allSettled(plan.sources.map(compareSource));
+  const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason as Error] : []));
+  const failure = failures.find((reason) => !(reason instanceof Abandoned)) ?? failures[0];
+  if (failure !== undefined) throw failure;
   return syncs;
 }

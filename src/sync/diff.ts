@@ -3,13 +3,21 @@
  * graph, both in key order, merged in one pass. Memory stays flat: each side holds one batch at a
  * time, whatever the table's size. The merge walks the batches synchronously and waits only for
  * the next batch: a million keys cost a million comparisons, not a million promises.
+ *
+ * Batches are column-wise (KeyBatch): a million keys are two million strings, not also a million
+ * objects and a million arrays for the collector to chase. A key becomes a Key only when it
+ * changes.
  */
-import type { Key } from "./keys.js";
+import type { FlatKeyComparator, Key } from "./keys.js";
 
-export interface KeyedHash {
-  key: Key;
-  /** The row's hash; on the graph side, null for a node c360 did not write. */
-  hash: string | null;
+/**
+ * Entries in key order, column-wise: entry i's key is `keys[i * width]` to
+ * `keys[i * width + width - 1]` (width: the table's key columns), its hash `hashes[i]`.
+ */
+export interface KeyBatch {
+  keys: string[];
+  /** The rows' hashes; on the graph side, null for a node c360 did not write. */
+  hashes: (string | null)[];
 }
 
 export type Change =
@@ -29,47 +37,67 @@ export class OrderError extends Error {
   }
 }
 
-/** One side of the merge: its current batch, and the key before, to check the order. */
+const noKeys: string[] = [];
+
+/** One side of the merge: its current batch, and where the key before is, to check the order. */
 class Side {
-  private batch: readonly KeyedHash[] = [];
-  private at = 0;
+  keys: string[] = noKeys;
+  hashes: (string | null)[] = [];
+  /** Where the current entry's key starts in `keys`. */
+  at = 0;
   private done = false;
-  private previous: Key | undefined;
+  private previousKeys: string[] | undefined;
+  private previousAt = 0;
 
   constructor(
     private readonly name: "source" | "graph",
-    private readonly batches: AsyncIterator<readonly KeyedHash[]>,
-    private readonly compare: (a: Key, b: Key) => number,
+    private readonly batches: AsyncIterator<KeyBatch>,
+    private readonly width: number,
+    private readonly compare: FlatKeyComparator,
   ) {}
 
   /** Fetches batches until one has an entry, or the side is exhausted. */
   async fill(): Promise<void> {
-    while (this.at >= this.batch.length && !this.done) {
+    while (this.at >= this.keys.length && !this.done) {
       const next = await this.batches.next();
       if (next.done === true) this.done = true;
       else {
-        this.batch = next.value;
+        this.keys = next.value.keys;
+        this.hashes = next.value.hashes;
         this.at = 0;
       }
     }
   }
 
-  /** The batch is used up and more may come: fill() before reading head. */
+  /** The batch is used up and more may come: fill() before reading the head. */
   get needsBatch(): boolean {
-    return this.at >= this.batch.length && !this.done;
+    return this.at >= this.keys.length && !this.done;
   }
 
-  /** The current entry; undefined once the side is exhausted. */
-  get head(): KeyedHash | undefined {
-    return this.batch[this.at];
+  /** Whether the side has an entry now (after fill()). */
+  get hasHead(): boolean {
+    return this.at < this.keys.length;
+  }
+
+  get hash(): string | null {
+    return this.hashes[this.at / this.width] as string | null;
+  }
+
+  key(): Key {
+    return this.keys.slice(this.at, this.at + this.width);
   }
 
   advance(): void {
-    const key = (this.batch[this.at] as KeyedHash).key;
-    if (this.previous !== undefined && this.compare(this.previous, key) >= 0)
-      throw new OrderError(this.name, this.previous, key);
-    this.previous = key;
-    this.at++;
+    const previous = this.previousKeys;
+    if (previous !== undefined && this.compare(previous, this.previousAt, this.keys, this.at) >= 0)
+      throw new OrderError(
+        this.name,
+        previous.slice(this.previousAt, this.previousAt + this.width),
+        this.key(),
+      );
+    this.previousKeys = this.keys;
+    this.previousAt = this.at;
+    this.at += this.width;
   }
 
   async close(): Promise<void> {
@@ -85,33 +113,31 @@ class Side {
  * - a c360 node whose key the source lacks is deleted. Other nodes are not c360's, and stay.
  */
 export async function diff(
-  source: AsyncIterable<readonly KeyedHash[]>,
-  graph: AsyncIterable<readonly KeyedHash[]>,
-  compare: (a: Key, b: Key) => number,
+  source: AsyncIterable<KeyBatch>,
+  graph: AsyncIterable<KeyBatch>,
+  width: number,
+  compare: FlatKeyComparator,
   onChange: (change: Change) => void | Promise<void>,
 ): Promise<void> {
-  const s = new Side("source", source[Symbol.asyncIterator](), compare);
-  const g = new Side("graph", graph[Symbol.asyncIterator](), compare);
+  const s = new Side("source", source[Symbol.asyncIterator](), width, compare);
+  const g = new Side("graph", graph[Symbol.asyncIterator](), width, compare);
   try {
     for (;;) {
       if (s.needsBatch) await s.fill();
       if (g.needsBatch) await g.fill();
-      const row = s.head;
-      const node = g.head;
-      if (row === undefined && node === undefined) return;
-      const order = row === undefined ? 1 : node === undefined ? -1 : compare(row.key, node.key);
+      if (!s.hasHead && !g.hasHead) return;
+      const order = !s.hasHead ? 1 : !g.hasHead ? -1 : compare(s.keys, s.at, g.keys, g.at);
       let change: Change | undefined;
       if (order < 0) {
-        change = { kind: "create", key: (row as KeyedHash).key };
+        change = { kind: "create", key: s.key() };
         s.advance();
       } else if (order > 0) {
-        if ((node as KeyedHash).hash !== null) change = { kind: "delete", key: (node as KeyedHash).key };
+        if (g.hash !== null) change = { kind: "delete", key: g.key() };
         g.advance();
       } else {
-        const n = node as KeyedHash;
-        const r = row as KeyedHash;
-        if (n.hash === null) change = { kind: "create", key: r.key };
-        else if (n.hash !== r.hash) change = { kind: "update", key: r.key };
+        const hash = g.hash;
+        if (hash === null) change = { kind: "create", key: s.key() };
+        else if (hash !== s.hash) change = { kind: "update", key: s.key() };
         s.advance();
         g.advance();
       }

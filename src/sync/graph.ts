@@ -7,11 +7,11 @@ import type { ExportPlan, TablePlan } from "../metadata/plan.js";
 import { TargetError, messageOf } from "../errors.js";
 import { quoteName } from "../script/literals.js";
 import { hashProperty, runProperty } from "../script/provenance.js";
-import type { KeyedHash } from "./diff.js";
+import type { KeyBatch } from "./diff.js";
 import type { KeyKind } from "./keys.js";
 
 /** Nodes per page when a label is read by a single-column key. */
-const pageSize = 20_000;
+const pageSize = 10_000;
 
 /**
  * The label's nodes that have the whole key, in batches, in the order of its key index (which a
@@ -25,7 +25,7 @@ export function graphKeys(
   database: string,
   table: TablePlan,
   kinds: readonly KeyKind[],
-): AsyncGenerator<KeyedHash[]> {
+): AsyncGenerator<KeyBatch> {
   return table.keyColumns.length === 1
     ? graphKeyPages(driver, database, table, kinds)
     : graphKeyStream(driver, database, table, kinds);
@@ -36,7 +36,7 @@ async function* graphKeyPages(
   database: string,
   table: TablePlan,
   kinds: readonly KeyKind[],
-): AsyncGenerator<KeyedHash[]> {
+): AsyncGenerator<KeyBatch> {
   const key = `n.${quoteName(table.keyColumns[0] as string)}`;
   const page = (where: string) =>
     `MATCH (n:${quoteName(table.label)}) WHERE ${where}\nWITH n ORDER BY ${key} LIMIT ${pageSize}\n` +
@@ -75,7 +75,7 @@ async function* graphKeyStream(
   database: string,
   table: TablePlan,
   kinds: readonly KeyKind[],
-): AsyncGenerator<KeyedHash[]> {
+): AsyncGenerator<KeyBatch> {
   const properties = table.keyColumns.map((column) => `n.${quoteName(column)}`);
   const query =
     `MATCH (n:${quoteName(table.label)}) WHERE ${properties.map((p) => `${p} IS NOT NULL`).join(" AND ")}\n` +
@@ -114,19 +114,22 @@ function singleKeyEntries(
   keys: readonly unknown[],
   hashes: readonly unknown[],
   kind: KeyKind,
-): KeyedHash[] {
-  const entries: KeyedHash[] = [];
+): KeyBatch {
+  const batch: KeyBatch = { keys: [], hashes: [] };
   const wanted = kind === "integer" ? "bigint" : "string";
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     const hash = hashes[i];
     if (typeof key !== wanted) {
-      entries.push(...entriesOf(table, [[key]], [hash], [kind]));
+      const odd = entriesOf(table, [[key]], [hash], [kind]);
+      batch.keys.push(...odd.keys);
+      batch.hashes.push(...odd.hashes);
       continue;
     }
-    entries.push({ key: [String(key)], hash: typeof hash === "bigint" ? hash.toString() : null });
+    batch.keys.push(kind === "integer" ? String(key) : (key as string));
+    batch.hashes.push(typeof hash === "bigint" ? hash.toString() : null);
   }
-  return entries;
+  return batch;
 }
 
 /** The entries of a batch; a key not of its columns' kinds is someone else's node, left alone. */
@@ -135,8 +138,8 @@ function entriesOf(
   keys: ReadonlyArray<readonly unknown[]>,
   hashes: readonly unknown[],
   kinds: readonly KeyKind[],
-): KeyedHash[] {
-  const entries: KeyedHash[] = [];
+): KeyBatch {
+  const batch: KeyBatch = { keys: [], hashes: [] };
   for (let i = 0; i < keys.length; i++) {
     const hash = hashes[i];
     const text = keyText(keys[i] as unknown[], kinds);
@@ -147,9 +150,10 @@ function entriesOf(
         { hint: "Someone edited c360's nodes; rebuild the label with `c360 run --clear`." },
       );
     }
-    entries.push({ key: text, hash: typeof hash === "bigint" ? hash.toString() : null });
+    batch.keys.push(...text);
+    batch.hashes.push(typeof hash === "bigint" ? hash.toString() : null);
   }
-  return entries;
+  return batch;
 }
 
 /** A key read from the graph as text, or undefined if a value is not of its column's kind. */

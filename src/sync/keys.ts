@@ -50,13 +50,22 @@ function compareIntegers(a: string, b: string): number {
   return an ? -magnitude : magnitude;
 }
 
-/** Compares two keys of the same table, column by column. */
-export function keyComparator(kinds: readonly KeyKind[]): (a: Key, b: Key) => number {
-  return (a, b) => {
-    for (let i = 0; i < kinds.length; i++) {
-      const x = a[i] as string;
-      const y = b[i] as string;
-      const order = kinds[i] === "integer" ? compareIntegers(x, y) : compareCodePoints(x, y);
+/**
+ * Compares the key starting at `a[i]` with the one starting at `b[j]`, column by column: keys
+ * flattened into one array, as a sync's batches hold them (src/sync/diff.ts).
+ */
+export type FlatKeyComparator = (a: readonly string[], i: number, b: readonly string[], j: number) => number;
+
+export function keyComparator(kinds: readonly KeyKind[]): FlatKeyComparator {
+  if (kinds.length === 1) {
+    const single = kinds[0] === "integer" ? compareIntegers : compareCodePoints;
+    return (a, i, b, j) => single(a[i] as string, b[j] as string);
+  }
+  return (a, i, b, j) => {
+    for (let k = 0; k < kinds.length; k++) {
+      const x = a[i + k] as string;
+      const y = b[j + k] as string;
+      const order = kinds[k] === "integer" ? compareIntegers(x, y) : compareCodePoints(x, y);
       if (order !== 0) return order;
     }
     return 0;
