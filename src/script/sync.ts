@@ -142,6 +142,12 @@ function rederiveBody(relationship: RelationshipPlan, from: boolean, run: number
   ];
 }
 
+/** A re-derive statement, and the label whose written nodes it visits. */
+export interface RederiveStatement {
+  visits: string;
+  text: string;
+}
+
 /**
  * The re-derive statements of one relationship type: from its from-ends, from its to-ends, and,
  * through a junction, from the from-ends of the junction nodes written, each visiting the nodes
@@ -153,30 +159,41 @@ export function rederiveStatements(
   since: number,
   run: number,
   inTransactions = true,
-): string[] {
+): RederiveStatement[] {
   const title = (what: string) =>
     `// re-derive :${relationship.type} (relationship_mappings row ${relationship.relationshipId}) around ${what} written after run ${since}\n`;
   // A preview (`c360 plan`) runs them inside its one transaction, which cannot hold inner ones.
   const batched = (lines: string[]) =>
     `CALL {\n${lines.map((line) => `  ${line}`).join("\n")}\n}` +
     (inTransactions ? ` IN TRANSACTIONS OF ${relationshipTransactionRows / 10} ROWS` : "");
+  const { fromLabel, toLabel } = relationship;
   const statements = [
-    title(`:${relationship.fromLabel} nodes`) +
-      `${written("from", relationship.fromLabel, since)}\n` +
-      batched(["WITH from", ...rederiveBody(relationship, true, run)]),
-    title(`:${relationship.toLabel} nodes`) +
-      `${written("to", relationship.toLabel, since)}\n` +
-      batched(["WITH to", ...rederiveBody(relationship, false, run)]),
+    {
+      visits: fromLabel,
+      text:
+        title(`:${fromLabel} nodes`) +
+        `${written("from", fromLabel, since)}\n` +
+        batched(["WITH from", ...rederiveBody(relationship, true, run)]),
+    },
+    {
+      visits: toLabel,
+      text:
+        title(`:${toLabel} nodes`) +
+        `${written("to", toLabel, since)}\n` +
+        batched(["WITH to", ...rederiveBody(relationship, false, run)]),
+    },
   ];
   if (relationship.junction !== undefined) {
     const toFrom = relationship.junction.toFrom.map((p) => [p.from, p.junction] as const);
-    statements.push(
-      title(`the :${relationship.fromLabel} ends of :${relationship.junction.label} nodes`) +
+    statements.push({
+      visits: relationship.junction.label,
+      text:
+        title(`the :${fromLabel} ends of :${relationship.junction.label} nodes`) +
         `${written("link", relationship.junction.label, since)}\n` +
-        `MATCH (from:${quoteName(relationship.fromLabel)} ${lookup("link", toFrom)})\n` +
+        `MATCH (from:${quoteName(fromLabel)} ${lookup("link", toFrom)})\n` +
         `WITH DISTINCT from\n` +
         batched(["WITH from", ...rederiveBody(relationship, true, run)]),
-    );
+    });
   }
   return statements;
 }

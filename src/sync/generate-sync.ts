@@ -128,8 +128,8 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
         for (const statement of schemaStatements(plan, relationshipShapes(plan, rowCounts)))
           await writer.statement(statement);
         const batchSize = options.batchSize ?? defaultBatchSize;
-        const writing = { plan, syncs, sources, runId, since, batchSize, batched: true, stop: options.stop };
-        const rows = await writeChanges(writer, writing);
+        const writing = { plan, syncs, sources, runId, since, state, batchSize, batched: true };
+        const rows = await writeChanges(writer, { ...writing, stop: options.stop });
         await recordTables(control, started, changes, rows);
         return finishScript(control, writer, run, { runId, plan, changes, rows, logger: options.logger });
       });

@@ -14,6 +14,7 @@ import { nodeBatchStatement } from "../script/node-batches.js";
 import { deleteStatement, keysPerStatement, rederiveStatements, stampStatement } from "../script/sync.js";
 import type { StopRequest } from "../signals.js";
 import type { TableSync } from "./compare.js";
+import type { GraphState } from "./graph.js";
 
 /** Where a sync's statements go; `target` names the label (`:L`) or type (`[:T]`) a statement writes. */
 export interface StatementSink {
@@ -27,6 +28,8 @@ export interface ChangeWriting {
   sources: ReadonlyMap<PlannedSource, PgClient>;
   runId: number;
   since: number;
+  /** The graph's state before the run: it tells which labels an unfinished earlier sync wrote. */
+  state: GraphState;
   batchSize: number;
   /** Re-derive in bounded transactions (a script), or within the one transaction (a preview). */
   batched: boolean;
@@ -84,6 +87,25 @@ async function writeDeletes(sync: TableSync, sink: StatementSink): Promise<void>
     await sink.statement(deleteStatement(sync.table, sync.kinds, batch), `:${sync.table.label}`);
 }
 
+/**
+ * The labels with nodes stamped after `since` once this run's nodes are written: those it creates
+ * or updates, the from-ends its junction changes stamp, and any an unfinished sync stamped. Only
+ * around these can a relationship be wrong (a deleted node's go with it), so only these are visited.
+ */
+function labelsWritten(writing: ChangeWriting): Set<string> {
+  const labels = new Set<string>();
+  for (const { table, spool } of writing.syncs) {
+    const { create, update, delete: deleted } = spool.counts;
+    if (create + update > 0) labels.add(table.label);
+    if (update + deleted > 0)
+      for (const relationship of writing.plan.relationships)
+        if (relationship.junction?.label === table.label) labels.add(relationship.fromLabel);
+  }
+  for (const [label, [, lastRun]] of Object.entries(writing.state.labels))
+    if (lastRun !== null && lastRun > writing.since) labels.add(label);
+  return labels;
+}
+
 /** Every label's changes, then the relationships re-derived; returns the rows written per table. */
 export async function writeChanges(
   sink: StatementSink,
@@ -102,8 +124,9 @@ export async function writeChanges(
       throw new AbortedError(`sync stopped by a signal after ${sync.table.table}`, writing.stop.exitCode);
   }
   await sink.write(sectionMarker("relationships"));
+  const visited = labelsWritten(writing);
   for (const relationship of plan.relationships)
-    for (const statement of rederiveStatements(relationship, writing.since, runId, writing.batched))
-      await sink.statement(statement, `[:${relationship.type}]`);
+    for (const { visits, text } of rederiveStatements(relationship, writing.since, runId, writing.batched))
+      if (visited.has(visits)) await sink.statement(text, `[:${relationship.type}]`);
   return rows;
 }
