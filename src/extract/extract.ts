@@ -34,14 +34,33 @@ export function hashSalt(table: TablePlan): string {
 }
 
 /**
- * The row's hash (`c360_hash` on its node): PostgreSQL's 64-bit text hash of the salt ($1) and
- * the row's text, computed by the server, so a sync compares rows without sending them. It is the
- * hash behind hash partitioning, which pg_upgrade keeps in place, so it stays stable; were it ever
- * to change, the next sync would rewrite every node once, and the graph would still be right.
+ * Types whose equality means the value c360 writes is the same, so the row hash takes them as
+ * they are (far cheaper than formatting them as text). Text is hashed byte for byte (COLLATE "C"):
+ * under a case-insensitive collation, 'A' and 'a' are equal but not the same property. Every other
+ * type is hashed by its text: numeric 1.0 equals 1.00, an interval of a day equals 24 hours, and
+ * json has no hash at all.
+ */
+const hashedAsValue = new Set(["int2", "int4", "int8", "bool", "uuid", "date", "timestamp", "timestamptz"]);
+const hashedAsText = new Set(["text", "varchar"]);
+
+function hashedColumn(column: TablePlan["columns"][number]): string {
+  const name = quoteIdent(column.name);
+  if (typeof column.kind !== "string") return `${name}::text`;
+  if (hashedAsValue.has(column.pgType)) return name;
+  if (hashedAsText.has(column.pgType)) return `${name}::text COLLATE "C"`;
+  return `${name}::text`;
+}
+
+/**
+ * The row's hash (`c360_hash` on its node): PostgreSQL's 64-bit hash of the row's columns (as
+ * hash partitioning computes it, PostgreSQL 14 on), seeded with the salt ($1), computed by the
+ * server, so a sync compares rows without sending them. Were it ever to change (a PostgreSQL
+ * upgrade that changed a type's hash), the next sync would rewrite every node once, and the graph
+ * would still be right.
  */
 export function rowHashSql(table: TablePlan): string {
-  const row = table.columns.map((column) => quoteIdent(column.name)).join(", ");
-  return `hashtextextended($1::text || ROW(${row})::text, 0)`;
+  const row = table.columns.map(hashedColumn).join(", ");
+  return `hash_record_extended(ROW(${row}), hashtextextended($1::text, 0))`;
 }
 
 /** The columns c360 reads, then the row's hash. */

@@ -180,6 +180,20 @@ export async function startRunLog(
 }
 
 /** One connection per source, each reading one consistent snapshot of its tables. */
+/** PostgreSQL 14 brought hash_record_extended, which row hashes use (src/extract/extract.ts). */
+const oldestServer = 140000;
+
+async function refuseOldServer(client: PgClient, sourceName: string): Promise<void> {
+  const result = await client
+    .query<{ version: number; name: string }>(sqlFile("source/server-version.sql"))
+    .catch(sourceFailure(sourceName, "reading the server version"));
+  const server = result.rows[0];
+  if (server !== undefined && server.version < oldestServer)
+    throw new SourceError(`${sourceName}: PostgreSQL ${server.name} is older than 14, which c360 reads`, {
+      hint: "Upgrade the source server to PostgreSQL 14 or later.",
+    });
+}
+
 export async function openSnapshots(
   plan: ExportPlan,
   control: PgClient,
@@ -195,6 +209,7 @@ export async function openSnapshots(
       { applicationName: "c360 extract", timeouts },
     );
     sources.set(source, client);
+    await refuseOldServer(client, source.sourceName);
     await client
       .query(sqlFile("source/session.sql"))
       .catch(sourceFailure(source.sourceName, "preparing the session"));
