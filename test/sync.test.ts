@@ -14,7 +14,7 @@ import { AbortedError, ExitCode, RefusedError, ScriptFileError } from "../src/er
 import { loadScript } from "../src/load/load.js";
 import { generateSync } from "../src/sync/generate-sync.js";
 import { previewSync } from "../src/sync/preview.js";
-import { runCli } from "./helpers/cli.js";
+import { runCli, startCli } from "./helpers/cli.js";
 import { controlDbEnv } from "./helpers/postgres.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
@@ -189,6 +189,38 @@ describe("c360 run without --clear", () => {
     );
     assert.equal(refused[0]?.status, "refused");
     await run({ allowDeletes: true });
+    assert.deepEqual(await graphCounts(driver), await expectedCounts());
+  });
+
+  it("refuses an emptied foreign key column: the nodes stay, their relationships would go", async () => {
+    const streaming = universe.source("streaming_db");
+    await query(streaming, "CREATE TABLE saved_media AS SELECT event_id, media_id FROM play_events");
+    await query(streaming, "UPDATE play_events SET media_id = NULL");
+    const before = await content();
+    const refusedFor = (error: unknown) => {
+      assert.ok(error instanceof RefusedError, String(error));
+      assert.equal(error.exitCode, ExitCode.refused);
+      assert.match(
+        error.message,
+        /\[:PLAYED\]: about (\d+) of its \1 relationships would be deleted \(100.0%\)/,
+      );
+      assert.doesNotMatch(error.message, /WATCHED/, "the other type of the same nodes keeps its joins");
+      return true;
+    };
+    await assert.rejects(run(), refusedFor);
+    assert.deepEqual(await content(), before, "a refused run changes nothing");
+    const options = { controlDb: config.controlDb, neo4j: config.neo4j, logger: silentLogger() };
+    const preview = await previewSync({ ...options, maxDeletePercent: 20 });
+    assert.ok(refusedFor(preview.refusal), "plan refuses as the run does");
+    assert.equal(preview.relationships.get("PLAYED")?.deleted, (await graphCounts(driver))["[:PLAYED]"]);
+    await run({ allowDeletes: true });
+    assert.equal((await graphCounts(driver))["[:PLAYED]"], undefined, "allowed, the type is gone");
+    await query(
+      streaming,
+      "UPDATE play_events p SET media_id = s.media_id FROM saved_media s WHERE s.event_id = p.event_id",
+    );
+    await query(streaming, "DROP TABLE saved_media");
+    await run();
     assert.deepEqual(await graphCounts(driver), await expectedCounts());
   });
 });
@@ -381,6 +413,31 @@ describe("what a sync leaves alone, refuses and survives", () => {
     assert.deepEqual(await content(), before);
     // The unedited script still applies.
     await load({});
+  });
+
+  it("SIGTERM to `c360 run` mid-sync: exit 143, the run recorded aborted; a fresh `c360 run` converges", async () => {
+    await oneMoreNight();
+    const env = { ...controlDbEnv(universe.controlDb.database), NEO4J_URI: config.neo4j.uri };
+    const running = startCli(["run", "--output-dir", outputDir], { env });
+    // Signalled once the sync's load has written its schema: its nodes and relationships are next.
+    let signalled = false;
+    running.child.stderr?.on("data", (chunk: Buffer) => {
+      if (!signalled && chunk.toString().includes("load section completed: schema")) {
+        signalled = true;
+        running.child.kill("SIGTERM");
+      }
+    });
+    const stopped = await running.result;
+    assert.ok(signalled, stopped.stderr);
+    assert.equal(stopped.code, ExitCode.terminated, stopped.stderr);
+    const [load] = await query<{ status: string; script_kind: string }>(
+      universe.controlDb.database,
+      "SELECT status, script_kind FROM etl_run_logs ORDER BY log_id DESC LIMIT 1",
+    );
+    assert.deepEqual(load, { status: "aborted", script_kind: "sync" });
+    const fresh = await runCli(["run", "--output-dir", outputDir], { env });
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.deepEqual(await content(), await referenceContent());
   });
 
   it("finishes a sync stopped part way with load --resume", async () => {

@@ -33,6 +33,7 @@ import {
 } from "./compare.js";
 import { holdsNothingOfC360, readGraphState, stateLine } from "./graph.js";
 import { withSpoolDirectory } from "./spool.js";
+import { relationshipGuard } from "./guard.js";
 import { writeChanges } from "./write.js";
 
 export type { SyncOptions } from "./compare.js";
@@ -129,7 +130,9 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
           await writer.statement(statement);
         const batchSize = options.batchSize ?? defaultBatchSize;
         const writing = { plan, syncs, sources, runId, since, state, batchSize, batched: true };
-        const rows = await writeChanges(writer, { ...writing, stop: options.stop });
+        const guard = relationshipGuard(writer, driver, plan, options);
+        const rows = await writeChanges(guard ?? writer, { ...writing, stop: options.stop });
+        await guard?.enforce(state, options.maxDeletePercent);
         await recordTables(control, started, changes, rows);
         return finishScript(control, writer, run, { runId, plan, changes, rows, logger: options.logger });
       });

@@ -33,6 +33,7 @@ import {
 import { holdsNothingOfC360, readGraphState } from "./graph.js";
 import type { Key } from "./keys.js";
 import { withSpoolDirectory } from "./spool.js";
+import { relationshipGuard } from "./guard.js";
 import { writeChanges, type StatementSink } from "./write.js";
 
 export interface TypePreview {
@@ -97,7 +98,7 @@ async function rehearse(
   driver: Driver,
   options: PreviewOptions,
   writing: Omit<Parameters<typeof writeChanges>[1], "batched" | "runId">,
-): Promise<PreviewSink> {
+): Promise<{ sink: PreviewSink; refusal?: RefusedError }> {
   const session = driver.session({
     database: options.neo4j.database,
     defaultAccessMode: neo4j.session.WRITE,
@@ -105,10 +106,13 @@ async function rehearse(
   const tx = session.beginTransaction();
   try {
     const sink = new PreviewSink(tx);
+    // Its counts read the graph outside the rehearsal's transaction: as a run's would, before any write.
+    const guard = relationshipGuard(sink, driver, writing.plan, options);
     // A stamp no load has used: the rehearsal's writes are told apart from the graph's.
     const runId = Number.MAX_SAFE_INTEGER;
-    await writeChanges(sink, { ...writing, runId, batched: false });
-    return sink;
+    await writeChanges(guard ?? sink, { ...writing, runId, batched: false });
+    await guard?.finish();
+    return { sink, refusal: guard?.refusal(writing.state.types, options.maxDeletePercent) };
   } catch (error) {
     if (error instanceof TargetError) throw error;
     throw new TargetError(`previewing the sync in Neo4j failed: ${messageOf(error)}`, { cause: error });
@@ -169,7 +173,10 @@ export async function previewSync(options: PreviewOptions): Promise<SyncPreview>
         }
         if (nothingToDo(syncs, state, since)) return result;
         const batchSize = options.batchSize ?? defaultBatchSize;
-        const sink = await rehearse(driver, options, { plan, syncs, sources, since, state, batchSize });
+        const rehearsal = await rehearse(driver, options, { plan, syncs, sources, since, state, batchSize });
+        const { sink } = rehearsal;
+        // A run refused for its labels never gets as far as counting relationships.
+        result.refusal ??= rehearsal.refusal;
         return { ...result, relationships: sink.relationships, detached: sink.detached, changed: true };
       });
     });
