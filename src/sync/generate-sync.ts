@@ -130,7 +130,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
           await writer.statement(statement);
         const batchSize = options.batchSize ?? defaultBatchSize;
         const writing = { plan, syncs, sources, runId, since, state, batchSize, batched: true };
-        const guard = relationshipGuard(writer, driver, plan, options);
+        const guard = relationshipGuard(writer, driver, plan, options, directory);
         const rows = await writeChanges(guard ?? writer, { ...writing, stop: options.stop });
         await guard?.enforce(state, options.maxDeletePercent);
         await recordTables(control, started, changes, rows);

@@ -12,6 +12,11 @@
  * Counting against the other end as it is errs toward refusing: when both ends change in one night
  * a relationship may be counted that the re-derive keeps.
  */
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { once } from "node:events";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import type { Driver } from "neo4j-driver";
 import { RefusedError, TargetError, messageOf } from "../errors.js";
 import type { ExportPlan, RelationshipPlan } from "../metadata/plan.js";
@@ -40,11 +45,17 @@ function keyMatch(label: string, keyColumns: readonly string[]): string {
 
 const stamped = `rel.${quoteName(runProperty)} IS NOT NULL`;
 
+/** A count query's tail, and the end of the relationship the batch's nodes are at (if direct). */
+interface CountQuery {
+  tail: string;
+  end?: "from" | "to";
+}
+
 /** The c360 relationships of `relationship` at a written node whose join fails with its new row. */
-function writtenNodeCounts(relationship: RelationshipPlan, batch: NodeBatch): string[] {
+function writtenNodeCounts(relationship: RelationshipPlan, batch: NodeBatch): CountQuery[] {
   const { fromLabel, toLabel, junction, direct } = relationship;
   const node = keyMatch(batch.label, batch.keyColumns);
-  const side = (asFrom: boolean) => {
+  const side = (asFrom: boolean): CountQuery => {
     const other = asFrom ? toLabel : fromLabel;
     const edge = asFrom
       ? `${node}-[rel:${quoteName(relationship.type)}]->(other)`
@@ -61,7 +72,10 @@ function writtenNodeCounts(relationship: RelationshipPlan, batch: NodeBatch): st
       const [own, far] = asFrom ? [fromEnd, toEnd] : [toEnd, fromEnd];
       holds = `EXISTS { MATCH (link:${quoteName(junction.label)}) WHERE ${equalities("link", "row", own)} AND ${equalities("link", "other", far)} }`;
     }
-    return `MATCH ${edge}\nWHERE ${stamped} AND NOT coalesce(other:${quoteName(other)} AND ${holds}, false)\nRETURN count(rel) AS n`;
+    return {
+      tail: `MATCH ${edge}\nWHERE ${stamped} AND NOT coalesce(other:${quoteName(other)} AND ${holds}, false)\nRETURN count(rel) AS n`,
+      end: asFrom ? "from" : "to",
+    };
   };
   return [
     ...(fromLabel === batch.label ? [side(true)] : []),
@@ -94,40 +108,65 @@ function supportedBy(relationship: RelationshipPlan, batch: NodeBatch, changed: 
 }
 
 /** The count queries of one type for a batch of a label's rows (none if the type cannot lose any). */
-function countQueries(relationship: RelationshipPlan, batch: NodeBatch): string[] {
+function countQueries(relationship: RelationshipPlan, batch: NodeBatch): CountQuery[] {
   const { junction } = relationship;
   if (junction?.label === batch.label) {
-    if (batch.deletes) return [supportedBy(relationship, batch, "true")];
+    if (batch.deletes) return [{ tail: supportedBy(relationship, batch, "true") }];
     const columns = [...junction.toFrom, ...junction.toTo].map((p) => p.junction);
     const same = columns.map((c) => `n.${quoteName(c)} = row.${quoteName(c)}`).join(" AND ");
-    return [supportedBy(relationship, batch, `NOT coalesce(${same}, false)`)];
+    return [{ tail: supportedBy(relationship, batch, `NOT coalesce(${same}, false)`) }];
   }
   if (batch.deletes) {
-    if (relationship.fromLabel !== batch.label && relationship.toLabel !== batch.label) return [];
-    return [
-      `MATCH ${keyMatch(batch.label, batch.keyColumns)}\nWHERE n.${quoteName(hashProperty)} IS NOT NULL\n` +
+    const detach = (end: "from" | "to"): CountQuery => ({
+      tail:
+        `MATCH ${keyMatch(batch.label, batch.keyColumns)}\nWHERE n.${quoteName(hashProperty)} IS NOT NULL\n` +
         `MATCH (n)-[rel:${quoteName(relationship.type)}]-()\nWHERE ${stamped}\nRETURN count(rel) AS n`,
-    ];
+      end,
+    });
+    if (relationship.fromLabel === batch.label) return [detach("from")];
+    return relationship.toLabel === batch.label ? [detach("to")] : [];
   }
   return writtenNodeCounts(relationship, batch);
 }
 
 /**
+ * Whether a node at this end of a direct relationship has at most one of its relationships: the
+ * other end is joined on all of its label's key columns. There, a batch costs at most a
+ * relationship per row, and needs no count while that stays under the limit.
+ */
+function atMostOne(relationship: RelationshipPlan, end: "from" | "to", plan: ExportPlan): boolean {
+  const otherLabel = end === "from" ? relationship.toLabel : relationship.fromLabel;
+  const other = plan.tables.find((table) => table.label === otherLabel);
+  if (other === undefined || relationship.direct === undefined) return false;
+  const joined = new Set(relationship.direct.map((p) => (end === "from" ? p.to : p.from)));
+  return other.keyColumns.every((column) => joined.has(column));
+}
+
+/**
  * A StatementSink in front of another: passes every statement on, and counts what the sync's node
- * statements would cost each relationship type. `refuse()` then applies the guard.
+ * statements would cost each relationship type. Where a node has at most one relationship of a
+ * type, the rows are only tallied (an upper bound) and their statements set aside on disk; they
+ * are counted only if the bound alone would refuse. check() then applies the guard.
  */
 export class RelationshipDeleteGuard implements StatementSink {
-  /** Per type, the c360 relationships the sync would delete (an upper estimate). */
-  readonly deletes = new Map<string, number>();
+  /** Per type, the c360 relationships counted so far. */
+  private readonly counted = new Map<string, number>();
+  /** Per type, the rows tallied instead of counted (each costs at most one relationship). */
+  private readonly bounded = new Map<string, number>();
   private pending: { tail: string; batch: NodeBatch } | undefined;
   private readonly inFlight: Array<Promise<void>> = [];
   private failure: Error | undefined;
+  private setAside: SetAside | undefined;
+  /** While statements set aside are counted: the types they are counted for. */
+  private recounting: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly inner: StatementSink,
     private readonly driver: Driver,
     private readonly database: string,
     private readonly plan: ExportPlan,
+    /** Where statements are set aside: the sync's spool directory. */
+    private readonly directory: string,
   ) {}
 
   write(text: string): Promise<void> {
@@ -135,26 +174,48 @@ export class RelationshipDeleteGuard implements StatementSink {
   }
 
   async statement(text: string, target?: string): Promise<void> {
+    await this.observe(text);
+    await this.inner.statement(text, target);
+  }
+
+  /** Pools a node statement's rows, and sets it aside if it has rows only tallied. */
+  private async observe(text: string): Promise<void> {
     const into =
       this.pending !== undefined && text.endsWith(this.pending.tail) ? this.pending.batch.table : undefined;
     if (into === undefined) await this.flush();
     const batch = parseNodeBatch({ text, codeStart: 0 }, into ?? new RowTable());
-    if (batch !== undefined) {
-      this.pending ??= { tail: batch.tail, batch };
-      if (batch.table.rows.length >= rowsPerCount) await this.flush();
-    }
-    await this.inner.statement(text, target);
+    if (batch === undefined) return;
+    this.pending ??= { tail: batch.tail, batch };
+    if (this.recounting === undefined && this.boundsAny(batch))
+      await (this.setAside ??= new SetAside(this.directory)).add(text);
+    if (batch.table.rows.length >= rowsPerCount) await this.flush();
   }
 
-  /** Counts the pooled rows (without waiting for the count, unless too many are in flight). */
+  private boundsAny(batch: NodeBatch): boolean {
+    return this.plan.relationships.some((r) =>
+      countQueries(r, batch).some((q) => q.end !== undefined && atMostOne(r, q.end, this.plan)),
+    );
+  }
+
+  /**
+   * Counts the pooled rows (without waiting, unless too many counts are in flight). In the first
+   * pass a bounded end is tallied; in a recount only the bounded ends of `recounting` are counted.
+   */
   private async flush(): Promise<void> {
+    const recounting = this.recounting;
     const pending = this.pending;
     this.pending = undefined;
     if (pending !== undefined)
       for (const relationship of this.plan.relationships)
-        for (const tail of countQueries(relationship, pending.batch)) {
+        for (const { tail, end } of countQueries(relationship, pending.batch)) {
+          const bounded = end !== undefined && atMostOne(relationship, end, this.plan);
+          if (recounting === undefined ? bounded : !bounded || !recounting.has(relationship.type)) {
+            if (recounting === undefined)
+              add(this.bounded, relationship.type, pending.batch.table.rows.length);
+            continue;
+          }
           const query = nodeBatchQuery(tail, pending.batch.table);
-          // Not awaited here: a failure is kept, and thrown at the next flush or at finish().
+          // Not awaited here: a failure is kept, and thrown at the next flush or at the end.
           const count = this.count(relationship.type, query, pending.batch.table).catch((error: unknown) => {
             this.failure ??= error instanceof Error ? error : new Error(String(error));
           });
@@ -171,8 +232,7 @@ export class RelationshipDeleteGuard implements StatementSink {
         { rows: table.rows },
         { database: this.database, routing: "READ" },
       );
-      const n = Number(result.records[0]?.get("n") ?? 0);
-      this.deletes.set(type, (this.deletes.get(type) ?? 0) + n);
+      add(this.counted, type, Number(result.records[0]?.get("n") ?? 0));
     } catch (error) {
       throw new TargetError(
         `counting the :${type} relationships a sync would delete failed: ${messageOf(error)}`,
@@ -181,40 +241,105 @@ export class RelationshipDeleteGuard implements StatementSink {
     }
   }
 
-  /** Waits for every count. */
-  async finish(): Promise<void> {
+  private async drain(): Promise<void> {
     await this.flush();
     while (this.inFlight.length > 0) await this.inFlight.shift();
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Waits for the counts, then throws refusal(), if any. */
+  /**
+   * Waits for the counts and applies the guard: the types whose bound would refuse are counted
+   * from the statements set aside. Returns the refusal, if any.
+   */
+  async check(state: GraphState, maxPercent: number): Promise<RefusedError | undefined> {
+    try {
+      await this.drain();
+      const limit = (type: string) => ((state.types[type] ?? 0) * maxPercent) / 100;
+      const over = (type: string) =>
+        (this.counted.get(type) ?? 0) + (this.bounded.get(type) ?? 0) > limit(type);
+      const recounting = new Set([...this.bounded.keys()].filter(over));
+      if (recounting.size > 0 && this.setAside !== undefined) {
+        for (const type of recounting) this.bounded.delete(type);
+        this.recounting = recounting;
+        for await (const text of this.setAside.statements()) await this.observe(text);
+        await this.drain();
+      }
+      return refusal(this.estimates(), state.types, maxPercent);
+    } finally {
+      await this.setAside?.remove();
+    }
+  }
+
+  /** Waits for the counts, then throws the refusal, if any. */
   async enforce(state: GraphState, maxPercent: number): Promise<void> {
-    await this.finish();
-    const refused = this.refusal(state.types, maxPercent);
+    const refused = await this.check(state, maxPercent);
     if (refused !== undefined) throw refused;
   }
 
-  /** Refuses if a type would lose more than `maxPercent` of its relationships (`totals`, per type). */
-  refusal(totals: Readonly<Record<string, number>>, maxPercent: number): RefusedError | undefined {
-    const problems: string[] = [];
-    for (const [type, deleted] of this.deletes) {
-      const total = totals[type] ?? 0;
-      if (deleted === 0 || total === 0) continue;
-      const percent = (100 * Math.min(deleted, total)) / total;
-      if (percent > maxPercent)
-        problems.push(
-          `[:${type}]: about ${Math.min(deleted, total)} of its ${total} relationships would be deleted (${percent.toFixed(1)}%)`,
-        );
+  private estimates(): Map<string, number> {
+    const total = new Map(this.counted);
+    for (const [type, n] of this.bounded) add(total, type, n);
+    return total;
+  }
+}
+
+function add(counts: Map<string, number>, type: string, n: number): void {
+  counts.set(type, (counts.get(type) ?? 0) + n);
+}
+
+/** Refuses if a type would lose more than `maxPercent` of its relationships (`totals`, per type). */
+function refusal(
+  deletes: ReadonlyMap<string, number>,
+  totals: Readonly<Record<string, number>>,
+  maxPercent: number,
+): RefusedError | undefined {
+  const problems: string[] = [];
+  for (const [type, deleted] of deletes) {
+    const total = totals[type] ?? 0;
+    if (deleted === 0 || total === 0) continue;
+    const percent = (100 * Math.min(deleted, total)) / total;
+    if (percent > maxPercent)
+      problems.push(
+        `[:${type}]: about ${Math.min(deleted, total)} of its ${total} relationships would be deleted (${percent.toFixed(1)}%)`,
+      );
+  }
+  if (problems.length === 0) return undefined;
+  return new RefusedError(
+    `refusing to delete more than C360_MAX_DELETE_PERCENT=${maxPercent}% of a relationship type:\n` +
+      problems.map((p) => `  - ${p}`).join("\n"),
+    {
+      hint: "If the sources really changed that much (a foreign key column emptied, say), run once with --allow-deletes (or raise C360_MAX_DELETE_PERCENT). Nothing was written to the graph.",
+    },
+  );
+}
+
+/** Node statements kept on disk until the guard knows whether it must count them. */
+class SetAside {
+  private readonly file: string;
+  private readonly out: WriteStream;
+
+  constructor(directory: string) {
+    this.file = path.join(directory, "guard.statements");
+    this.out = createWriteStream(this.file, { encoding: "utf8" });
+  }
+
+  async add(text: string): Promise<void> {
+    if (!this.out.write(`${JSON.stringify(text)}\n`)) await once(this.out, "drain");
+  }
+
+  async *statements(): AsyncGenerator<string> {
+    this.out.end();
+    await once(this.out, "close");
+    for await (const line of createInterface({ input: createReadStream(this.file), crlfDelay: Infinity }))
+      yield JSON.parse(line) as string;
+  }
+
+  async remove(): Promise<void> {
+    if (!this.out.closed) {
+      this.out.end();
+      await once(this.out, "close");
     }
-    if (problems.length === 0) return undefined;
-    return new RefusedError(
-      `refusing to delete more than C360_MAX_DELETE_PERCENT=${maxPercent}% of a relationship type:\n` +
-        problems.map((p) => `  - ${p}`).join("\n"),
-      {
-        hint: "If the sources really changed that much (a foreign key column emptied, say), run once with --allow-deletes (or raise C360_MAX_DELETE_PERCENT). Nothing was written to the graph.",
-      },
-    );
+    await rm(this.file, { force: true });
   }
 }
 
@@ -224,7 +349,8 @@ export function relationshipGuard(
   driver: Driver,
   plan: ExportPlan,
   options: CompareOptions,
+  directory: string,
 ): RelationshipDeleteGuard | undefined {
   if (options.allowDeletes === true || options.maxDeletePercent >= 100) return undefined;
-  return new RelationshipDeleteGuard(sink, driver, options.neo4j.database, plan);
+  return new RelationshipDeleteGuard(sink, driver, options.neo4j.database, plan, directory);
 }

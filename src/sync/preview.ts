@@ -98,6 +98,7 @@ async function rehearse(
   driver: Driver,
   options: PreviewOptions,
   writing: Omit<Parameters<typeof writeChanges>[1], "batched" | "runId">,
+  directory: string,
 ): Promise<{ sink: PreviewSink; refusal?: RefusedError }> {
   const session = driver.session({
     database: options.neo4j.database,
@@ -107,12 +108,11 @@ async function rehearse(
   try {
     const sink = new PreviewSink(tx);
     // Its counts read the graph outside the rehearsal's transaction: as a run's would, before any write.
-    const guard = relationshipGuard(sink, driver, writing.plan, options);
+    const guard = relationshipGuard(sink, driver, writing.plan, options, directory);
     // A stamp no load has used: the rehearsal's writes are told apart from the graph's.
     const runId = Number.MAX_SAFE_INTEGER;
     await writeChanges(guard ?? sink, { ...writing, runId, batched: false });
-    await guard?.finish();
-    return { sink, refusal: guard?.refusal(writing.state.types, options.maxDeletePercent) };
+    return { sink, refusal: await guard?.check(writing.state, options.maxDeletePercent) };
   } catch (error) {
     if (error instanceof TargetError) throw error;
     throw new TargetError(`previewing the sync in Neo4j failed: ${messageOf(error)}`, { cause: error });
@@ -173,7 +173,8 @@ export async function previewSync(options: PreviewOptions): Promise<SyncPreview>
         }
         if (nothingToDo(syncs, state, since)) return result;
         const batchSize = options.batchSize ?? defaultBatchSize;
-        const rehearsal = await rehearse(driver, options, { plan, syncs, sources, since, state, batchSize });
+        const writing = { plan, syncs, sources, since, state, batchSize };
+        const rehearsal = await rehearse(driver, options, writing, directory);
         const { sink } = rehearsal;
         // A run refused for its labels never gets as far as counting relationships.
         result.refusal ??= rehearsal.refusal;
