@@ -39,9 +39,11 @@ const sizes = {
 };
 const neo4jSettings = { heap: "4g", pageCache: "4g", transactionMax: "2g" };
 
-function sqlFor(file: string): string {
+/** A bench SQL file with its `:name` placeholders filled in (the sizes, and `extra`). */
+function sqlFor(file: string, extra: Record<string, number> = {}): string {
   let text = readFileSync(path.join(projectRoot, "bench", "sql", file), "utf8");
-  for (const [name, value] of Object.entries(sizes)) text = text.replaceAll(`:${name}`, String(value));
+  for (const [name, value] of Object.entries({ ...sizes, ...extra }))
+    text = text.replaceAll(`:${name}`, String(value));
   return text;
 }
 
@@ -380,10 +382,10 @@ async function main(): Promise<void> {
           runC360: (args) =>
             runC360([...args, "--output-dir", outputDir], { ...controlEnv, NEO4J_URI: engine.boltUri }),
           driver,
-          night: async () => {
-            await query(universe.source("profiles_db"), sqlFor("night-profiles.sql"));
-            await query(universe.source("streaming_db"), sqlFor("night-streaming.sql"));
-            await query(universe.source("support_db"), sqlFor("night-support.sql"));
+          night: async (night) => {
+            await query(universe.source("profiles_db"), sqlFor("night-profiles.sql", { night }));
+            await query(universe.source("streaming_db"), sqlFor("night-streaming.sql", { night }));
+            await query(universe.source("support_db"), sqlFor("night-support.sql", { night }));
           },
           countsCorrect: async () => (await checkGraph(engine, await expectedGraphCounts(universe))).correct,
           log: (message) => logger.info(message),
