@@ -42,8 +42,14 @@ export const settings = {
   C360_MAX_DELETE_PERCENT: {
     flag: undefined,
     description:
-      "A sync refuses to delete more than this percent of a label's c360 nodes (0-100; --allow-deletes for one run)",
+      "A sync refuses to delete more than this percent of a label's c360 nodes or a type's relationships (0-100; --allow-deletes for one run)",
     default: "20",
+  },
+  C360_KEEP_SCRIPTS: {
+    flag: undefined,
+    description:
+      "After a successful `c360 run`, keep the newest this many registered scripts and remove the older ones (0: keep all)",
+    default: "30",
   },
   C360_LOG_LEVEL: {
     flag: "--log-level",
@@ -109,6 +115,10 @@ const configSchema = z
       .number({ error: "must be a number" })
       .min(0, "must be between 0 and 100")
       .max(100, "must be between 0 and 100"),
+    C360_KEEP_SCRIPTS: z.coerce
+      .number({ error: "must be a whole number of scripts" })
+      .int("must be a whole number of scripts")
+      .min(0, "must be 0 (keep all) or more"),
     C360_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     }),
@@ -148,6 +158,8 @@ export interface Config {
   timeouts: Timeouts;
   /** The share of a label's c360 nodes a sync may delete without --allow-deletes. */
   maxDeletePercent: number;
+  /** Registered scripts a successful run keeps (the newest); 0 keeps all. */
+  keepScripts: number;
   logLevel: LogLevel;
   /** The `.env` file that was read, if any. */
   envFile: string | undefined;
@@ -233,6 +245,7 @@ export function loadConfig(sources: ConfigSources): Config {
       lockMs: c.C360_LOCK_TIMEOUT_S * 1000,
     },
     maxDeletePercent: c.C360_MAX_DELETE_PERCENT,
+    keepScripts: c.C360_KEEP_SCRIPTS,
     logLevel: c.C360_LOG_LEVEL,
     envFile,
   };

@@ -11,6 +11,12 @@ import path from "node:path";
 import { ScriptFileError, messageOf } from "../errors.js";
 import { onForcedExit } from "../signals.js";
 
+/**
+ * Scripts and the files made from them hold source data, PII included: only their owner may read
+ * them (the umask can only take bits away from this).
+ */
+export const privateFileMode = 0o600;
+
 export interface WrittenScript {
   path: string;
   name: string;
@@ -39,7 +45,7 @@ export class ScriptWriter {
     private readonly directory: string,
     private readonly createdAt: Date,
   ) {
-    this.stream = createWriteStream(tempPath, { flags: "wx", encoding: "utf8" });
+    this.stream = createWriteStream(tempPath, { flags: "wx", encoding: "utf8", mode: privateFileMode });
     this.stream.on("error", (error) => (this.failed = error));
     // Even a forced exit (a second Ctrl-C) must not leave a partial script behind.
     this.forgetCleanup = onForcedExit(() => rmSync(tempPath, { force: true }));

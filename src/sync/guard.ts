@@ -17,6 +17,7 @@ import { rm } from "node:fs/promises";
 import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { privateFileMode } from "../script/writer.js";
 import type { Driver } from "neo4j-driver";
 import { RefusedError, TargetError, messageOf } from "../errors.js";
 import type { ExportPlan, RelationshipPlan } from "../metadata/plan.js";
@@ -320,7 +321,7 @@ class SetAside {
 
   constructor(directory: string) {
     this.file = path.join(directory, "guard.statements");
-    this.out = createWriteStream(this.file, { encoding: "utf8" });
+    this.out = createWriteStream(this.file, { encoding: "utf8", mode: privateFileMode });
   }
 
   async add(text: string): Promise<void> {

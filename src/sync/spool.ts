@@ -9,6 +9,7 @@ import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { privateFileMode } from "../script/writer.js";
 import { onForcedExit } from "../signals.js";
 import type { Change } from "./diff.js";
 import type { Key } from "./keys.js";
@@ -22,7 +23,7 @@ export class ChangeSpool {
   readonly samples: Record<Change["kind"], Key[]> = { create: [], update: [], delete: [] };
 
   private constructor(readonly file: string) {
-    this.out = createWriteStream(file, { encoding: "utf8" });
+    this.out = createWriteStream(file, { encoding: "utf8", mode: privateFileMode });
   }
 
   static async create(directory: string, name: string): Promise<ChangeSpool> {

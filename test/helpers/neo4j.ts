@@ -15,13 +15,17 @@ export function testNeo4j(): Neo4jTarget {
   return { uri, username: "neo4j", password: undefined, database: "neo4j" };
 }
 
-/** A configuration for library calls: this control database, the test run's Neo4j, defaults. */
+/**
+ * A configuration for library calls: this control database, the test run's Neo4j, defaults, but
+ * every script kept (a test may load a script it wrote several runs before).
+ */
 export function testConfig(controlDb: PostgresTarget): Config {
   return {
     controlDb,
     neo4j: testNeo4j(),
     timeouts: defaultTimeouts,
     maxDeletePercent: 20,
+    keepScripts: 0,
     logLevel: "silent",
     envFile: undefined,
   };

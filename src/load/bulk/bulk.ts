@@ -156,7 +156,8 @@ export async function bulkLoad(options: BulkLoadOptions): Promise<LoadCounters> 
   // onForcedExit), then it goes.
   const forgetStaging = onForcedExit(() => rmSync(staging, { recursive: true, force: true }));
   const csvDir = path.join(staging, "import");
-  await mkdir(csvDir, { recursive: true });
+  // Import files are the script's data: the directory is its owner's alone, as the files are.
+  await mkdir(csvDir, { recursive: true, mode: 0o700 });
   const stopCheck = () => {
     if (options.shouldStop?.() === true) throw new BulkStopped();
   };

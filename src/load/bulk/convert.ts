@@ -19,6 +19,7 @@
  */
 import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { privateFileMode } from "../../script/writer.js";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -436,7 +437,7 @@ class Conversion {
   }
 
   private openStream(target: string): WriteStream {
-    const out = createWriteStream(target);
+    const out = createWriteStream(target, { mode: privateFileMode });
     this.opened.push(out);
     return out;
   }
