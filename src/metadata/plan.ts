@@ -77,7 +77,7 @@ export interface ExportPlan {
   sources: PlannedSource[];
   tables: TablePlan[];
   relationships: RelationshipPlan[];
-  /** Non-fatal observations (an exclusion rule for a column that does not exist, ...). */
+  /** Non-fatal observations, logged as warnings. */
   warnings: string[];
 }
 
@@ -296,10 +296,11 @@ function planTable(
     (rule) => rule.source_id === sourceRow.source_id && rule.table_name === row.table_name,
   );
   const excludedNames = new Set(exclusions.map((rule) => rule.column_name));
+  // A rule that protects nothing fails closed: the column it named may be there under a new name.
   for (const rule of exclusions) {
     if (!table.columns.some((column) => column.name === rule.column_name)) {
-      report.warnings.push(
-        `field_exclusion_rules row ${rule.rule_id}: ${row.table_name}.${rule.column_name} does not exist (nothing to exclude)`,
+      report.problems.push(
+        `field_exclusion_rules row ${rule.rule_id}: ${sourceRow.source_name}.${row.table_name}.${rule.column_name} does not exist, so the rule protects nothing; if the column was renamed, point the rule at its new name (UPDATE field_exclusion_rules SET column_name = ... WHERE rule_id = ${rule.rule_id}); if it was dropped, set is_excluded = false`,
       );
     }
   }
