@@ -253,6 +253,15 @@ async function runCount(): Promise<number> {
   return Number(rows[0]?.n);
 }
 
+/** The newest run row: a refused attempt is on record too. */
+async function lastRun(): Promise<{ status: string; exit_code: number; error_message: string } | undefined> {
+  const rows = await query<{ status: string; exit_code: number; error_message: string }>(
+    control,
+    "SELECT status, exit_code, error_message FROM etl_run_logs ORDER BY log_id DESC LIMIT 1",
+  );
+  return rows[0];
+}
+
 describe("metadata mistakes are refused before any extraction, naming the row", () => {
   for (const mistake of mistakes) {
     it(mistake.name, async () => {
@@ -276,7 +285,11 @@ describe("metadata mistakes are refused before any extraction, naming the row", 
         await query(control, mistake.revert);
       }
       assert.deepEqual(readdirSync(outputDir), [], "no file was written");
-      assert.equal(await runCount(), runsBefore, "no run was logged");
+      assert.equal(await runCount(), runsBefore + 1, "the attempt was logged");
+      const run = await lastRun();
+      assert.equal(run?.status, "failed");
+      assert.equal(run?.exit_code, mistake.exitCode ?? ExitCode.config);
+      assert.match(run?.error_message ?? "", mistake.problem);
     });
   }
 

@@ -102,6 +102,18 @@ describe("faults: every failure is recorded truthfully, and recovery completes t
       second.stderr,
       /another c360 run holds the run lock of c360t_faults_\w+ \(c360 load pid \d+/,
     );
+    const [refused] = await query<{
+      command: string;
+      status: string;
+      exit_code: number;
+      error_message: string;
+    }>(
+      control,
+      "SELECT command, status, exit_code, error_message FROM etl_run_logs WHERE command = 'run' ORDER BY log_id DESC LIMIT 1",
+    );
+    assert.equal(refused?.status, "failed", "the locked-out attempt is on record");
+    assert.equal(refused?.exit_code, ExitCode.locked);
+    assert.match(refused?.error_message ?? "", /another c360 run holds the run lock/);
     const firstResult = await first.result;
     assert.equal(firstResult.code, 0, firstResult.stderr);
     assert.equal(await slowCount(), batches * perBatch);
@@ -132,6 +144,31 @@ describe("faults: every failure is recorded truthfully, and recovery completes t
     assert.match(resumed.stdout, new RegExp(`loaded ${totalStatements - reached} statements`));
     assert.equal((await lastLoad())?.status, "completed");
     assert.equal(await slowCount(), batches * perBatch);
+  });
+
+  it("kill -9 mid-load: the next run closes the dead run's row as vanished, and --resume recovers the graph", async () => {
+    await cleanGraph(driver);
+    const before = (await lastLoad())?.log_id ?? 0;
+    const load = startCli(["load", slowScript], { env: env(), timeoutMs: 300_000 });
+    await loadReached(4, before);
+    load.child.kill("SIGKILL");
+    await load.result;
+    const dead = (await lastLoad()) as LoadRow;
+    assert.equal(dead.status, "running", "nobody was left to record it");
+    const resumed = await runCli(["load", slowScript, "--resume"], { env: env(), timeoutMs: 300_000 });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(
+      logLines(resumed.stderr).some((l) => /process vanished without a word/.test(String(l.msg))),
+      resumed.stderr,
+    );
+    const [closed] = await query<{ status: string; error_message: string }>(
+      control,
+      "SELECT status, error_message FROM etl_run_logs WHERE log_id = $1",
+      [dead.log_id],
+    );
+    assert.equal(closed?.status, "failed");
+    assert.match(closed?.error_message ?? "", /the process vanished/);
+    assert.equal(await slowCount(), batches * perBatch, "the graph recovered");
   });
 
   it("the control database's connection dies mid-load: exit 4, a clear message, and the run is not left 'running'", async () => {

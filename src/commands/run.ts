@@ -11,12 +11,16 @@ import type { LabelChanges } from "../script/format.js";
 import type { WrittenScript } from "../script/writer.js";
 import { generateSync } from "../sync/generate-sync.js";
 import { loadScript, type LoadResult } from "../load/load.js";
+import { assertWritable } from "../neo4j/driver.js";
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
 import { parseBatchSize, progressReporter } from "./generate.js";
 import { addBulkOptions, bulkTarget, loadProgressReporter, type BulkFlags } from "./load.js";
 import type { BulkTarget } from "../load/bulk/bulk.js";
 import type { StopRequest } from "../signals.js";
+import { pruneScripts } from "../control/prune.js";
+import { recordCommandFailure } from "../control/run-log.js";
+import { messageOf } from "../errors.js";
 
 export interface RunOptions {
   config: Config;
@@ -58,6 +62,16 @@ function loadOptions(options: RunOptions, script: WrittenScript, parentRunId: nu
   };
 }
 
+/** Loads the run's script; if the load fails, the run's own row says so too, with its exit code. */
+async function loadAsPartOf(options: RunOptions, script: WrittenScript, runId: number): Promise<LoadResult> {
+  try {
+    return await loadScript(loadOptions(options, script, runId));
+  } catch (error) {
+    await recordCommandFailure(options.config.controlDb, runId, error, options.logger);
+    throw error;
+  }
+}
+
 /** Generate a full script, then load it: --clear and --bulk rebuild, and a first load starts here. */
 async function fullRun(options: RunOptions): Promise<RunResult> {
   const { config, logger } = options;
@@ -70,8 +84,10 @@ async function fullRun(options: RunOptions): Promise<RunResult> {
     command: "run",
     progress: progressReporter(logger),
     stop: options.stop,
+    // An online load needs Neo4j at the end: find out before the extract, not after it.
+    preflight: options.bulk === undefined ? () => assertWritable(config.neo4j, config.timeouts) : undefined,
   });
-  const loaded = await loadScript(loadOptions(options, generated.script, generated.runId));
+  const loaded = await loadAsPartOf(options, generated.script, generated.runId);
   return { kind: "full", script: generated.script, loaded };
 }
 
@@ -79,9 +95,20 @@ async function fullRun(options: RunOptions): Promise<RunResult> {
  * The whole job. Without --clear or --bulk it is a sync: the graph converges to the sources in
  * place (src/sync/), and a graph holding nothing of c360's yet gets a full load. Two linked rows in
  * etl_run_logs: the generate row (command "run") and the load row whose parent_log_id points at
- * it. If generation fails or is refused, nothing is loaded and the graph is untouched.
+ * it. If generation fails or is refused, nothing is loaded and the graph is untouched. A
+ * successful run then prunes the oldest scripts (C360_KEEP_SCRIPTS).
  */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
+  const result = await runJob(options);
+  const { config, logger } = options;
+  // Housekeeping: the night's work is done and recorded, and a pruning problem does not undo it.
+  await pruneScripts(config.controlDb, config.keepScripts, logger, config.timeouts).catch((error: unknown) =>
+    logger.warn({ error: messageOf(error) }, "could not prune old scripts"),
+  );
+  return result;
+}
+
+async function runJob(options: RunOptions): Promise<RunResult> {
   const { config, logger } = options;
   if (options.clear === true || options.bulk !== undefined) return fullRun(options);
   const synced = await generateSync({
@@ -101,7 +128,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     return fullRun(options);
   }
   if (synced.script === undefined) return { kind: "sync", changes: synced.changes };
-  const loaded = await loadScript(loadOptions(options, synced.script, synced.runId));
+  const loaded = await loadAsPartOf(options, synced.script, synced.runId);
   return { kind: "sync", script: synced.script, loaded, changes: synced.changes };
 }
 

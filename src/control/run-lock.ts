@@ -6,10 +6,11 @@
  */
 import { hostname } from "node:os";
 import type { PostgresTarget, Timeouts } from "../config.js";
-import { C360Error, ExitCode } from "../errors.js";
+import { C360Error, ExitCode, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { connect, controlDbUnreachable } from "../postgres/connection.js";
+import { connect, controlDbUnreachable, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
+import { toolVersion } from "../version.js";
 
 const runLockKey = 360_000_002;
 
@@ -19,6 +20,42 @@ export class RunLockedError extends C360Error {
       hint: "Wait for the other run to finish; c360 never runs two jobs against one control database at once.",
     });
   }
+}
+
+/** The refused attempt is on record too (unless the control schema cannot take it yet). */
+async function recordLocked(client: PgClient, command: string, error: RunLockedError, logger: Logger) {
+  await client
+    .query(sqlFile("control/queries/insert-failed-run-log.sql"), [
+      command,
+      toolVersion,
+      error.exitCode,
+      error.message,
+    ])
+    .catch((cause: unknown) => logger.debug({ err: messageOf(cause) }, "could not record the locked run"));
+}
+
+/**
+ * Holding the lock, no other run is alive: a row still `running` belongs to a process that died
+ * without a word. It is closed as failed, and said so; its load can still be resumed.
+ */
+async function closeVanishedRuns(client: PgClient, logger: Logger): Promise<void> {
+  const message =
+    "the process vanished (killed, out of memory, or the machine restarted) while this run was running";
+  const closed = await client
+    .query<{ log_id: number; command: string; run_start_time: Date }>(
+      sqlFile("control/queries/close-vanished-runs.sql"),
+      [message],
+    )
+    .catch((cause: unknown) => {
+      // A control schema not yet initialized has no runs to close; the command reports that itself.
+      logger.debug({ err: messageOf(cause) }, "could not look for vanished runs");
+      return undefined;
+    });
+  for (const row of closed?.rows ?? [])
+    logger.warn(
+      { runId: row.log_id, command: row.command, startedAt: row.run_start_time.toISOString() },
+      "a run's process vanished without a word: its row is now marked failed (a load of it can be resumed with --resume)",
+    );
 }
 
 export async function withRunLock<T>(
@@ -40,14 +77,17 @@ export async function withRunLock<T>(
         [runLockKey],
       );
       const who = holder.rows[0];
-      throw new RunLockedError(
+      const error = new RunLockedError(
         `another c360 run holds the run lock of ${controlDb.database}` +
           (who === undefined
             ? ""
             : ` (${who.application_name}, connected since ${who.backend_start.toISOString()})`),
       );
+      await recordLocked(client, command, error, logger);
+      throw error;
     }
     logger.debug({ command }, "took the run lock");
+    await closeVanishedRuns(client, logger);
     return await work();
   } finally {
     // Ending the session releases the lock.

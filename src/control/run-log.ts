@@ -2,7 +2,7 @@
  * The end of a run row in etl_run_logs, shared by every phase.
  */
 import type { PostgresTarget } from "../config.js";
-import { C360Error, ExitCode, messageOf } from "../errors.js";
+import { AbortedError, C360Error, ExitCode, RefusedError, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { controlDbUnreachable, withClient, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
@@ -59,4 +59,40 @@ export async function recordRunFailure(
       logger.error({ err: messageOf(logError), runId }, `could not record the ${status} run in etl_run_logs`);
     }
   }
+}
+
+/** The status a failure leaves on its run's row. */
+export function failureStatus(error: unknown): Exclude<RunStatus, "completed"> {
+  if (error instanceof RefusedError) return "refused";
+  return error instanceof AbortedError ? "aborted" : "failed";
+}
+
+/**
+ * A command's top-level row (`run`'s generate row) once a later phase failed: the row says what
+ * the command did, not only its first phase. Never throws.
+ */
+export async function recordCommandFailure(
+  target: PostgresTarget,
+  runId: number,
+  error: unknown,
+  logger: Logger,
+): Promise<void> {
+  const exitCode = error instanceof C360Error ? error.exitCode : ExitCode.internal;
+  await withClient(
+    target,
+    controlDbUnreachable,
+    (client) =>
+      client.query(sqlFile("control/queries/fail-command-log.sql"), [
+        runId,
+        failureStatus(error),
+        messageOf(error),
+        exitCode,
+      ]),
+    {
+      applicationName: "c360 record failure",
+      timeouts: { connectMs: 5_000, statementMs: 10_000, lockMs: 5_000 },
+    },
+  ).catch((logError: unknown) =>
+    logger.error({ err: messageOf(logError), runId }, "could not record the failed command in etl_run_logs"),
+  );
 }

@@ -77,6 +77,11 @@ export interface GenerateOptions {
   timeouts?: Timeouts;
   /** Checked between batches: a requested stop aborts the run at a safe point. */
   stop?: StopRequest;
+  /**
+   * What must hold before anything is extracted (run: Neo4j takes writes); its failure is the
+   * run's, on its row.
+   */
+  preflight?: () => Promise<void>;
 }
 
 export interface GenerateResult {
@@ -155,19 +160,30 @@ export function runEntry(runId: number): string {
 /** Statement text written between full garbage collections (see src/memory.ts). */
 const charsPerCollection = 32 * 1024 * 1024;
 
-/** Inserts the run's row and one row per table, all `running` until they end. */
-export async function startRunLog(
-  control: PgClient,
-  plan: ExportPlan,
-  command: string,
-): Promise<{ runId: number; tableLogs: Map<TablePlan, number> }> {
+/**
+ * The run's row, written before anything is validated: a run refused for its metadata, or failing
+ * to reach a source, is on record as much as one that completes.
+ */
+export async function insertRunLog(control: PgClient, command: string): Promise<number> {
+  // A control schema c360 init has not prepared (or upgraded) cannot take the row: say that first.
+  await assertSchemaCurrent(control);
   const run = await control.query<{ log_id: number }>(sqlFile("control/queries/insert-run-log.sql"), [
     command,
     toolVersion,
-    plan.tables.length,
+    null,
   ]);
   const runId = run.rows[0]?.log_id;
   if (runId === undefined) throw new ControlDbError("inserting the run log returned no id");
+  return runId;
+}
+
+/** Once the plan is known: the run's table count, and a row per table in etl_table_logs. */
+export async function startTableLogs(
+  control: PgClient,
+  runId: number,
+  plan: ExportPlan,
+): Promise<{ runId: number; tableLogs: Map<TablePlan, number> }> {
+  await control.query(sqlFile("control/queries/set-run-tables.sql"), [runId, plan.tables.length]);
   const tableLogs = new Map<TablePlan, number>();
   for (const table of plan.tables) {
     const inserted = await control.query<{ table_log_id: number }>(
@@ -179,7 +195,6 @@ export async function startRunLog(
   return { runId, tableLogs };
 }
 
-/** One connection per source, each reading one consistent snapshot of its tables. */
 /** PostgreSQL 14 brought hash_record_extended, which row hashes use (src/extract/extract.ts). */
 const oldestServer = 140000;
 
@@ -194,6 +209,7 @@ async function refuseOldServer(client: PgClient, sourceName: string): Promise<vo
     });
 }
 
+/** One connection per source, each reading one consistent snapshot of its tables. */
 export async function openSnapshots(
   plan: ExportPlan,
   control: PgClient,
@@ -275,9 +291,10 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
     batch = [];
     batchLength = 0;
   };
+  const guard = new KeyGuard(table, keyIndexes);
   for await (const chunk of readTable(job.client, table, writing.fetchSize)) {
     for (const row of chunk) {
-      refuseNullKey(table, keyIndexes, row);
+      guard.check(row);
       const literal = encodeRow(table, keys, row, run);
       batch.push(literal);
       batchLength += literal.length + 2;
@@ -303,14 +320,41 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
   if (batch.length > 0) await flush();
 }
 
-function refuseNullKey(table: TablePlan, keyIndexes: readonly number[], row: RawRow): void {
-  for (const index of keyIndexes) {
-    if (row[index] === null) {
-      throw new SourceError(
-        `${table.source.sourceName}.${table.table}: a row has NULL in key column ${table.columns[index]?.name}; ` +
-          "a node cannot be keyed by NULL (choose other key_columns)",
+/**
+ * A node is its key: a NULL key has no node, and two rows with one key would silently merge into
+ * one. Rows arrive ordered by key, so a duplicate is the row just before: checked in O(1) memory,
+ * for primary keys and key_columns overrides alike, before anything reaches the graph.
+ */
+export class KeyGuard {
+  private previous: Array<string | null> | undefined;
+
+  constructor(
+    private readonly table: TablePlan,
+    private readonly keyIndexes: readonly number[],
+  ) {}
+
+  check(row: RawRow): void {
+    const key = this.keyIndexes.map((index) => row[index] ?? null);
+    const where = `${this.table.source.sourceName}.${this.table.table} (node_label_mappings row ${this.table.mappingId}, key ${this.table.keyColumns.join(", ")})`;
+    const hint = {
+      hint: "Key the label by columns that are unique and NOT NULL (node_label_mappings.key_columns), or fix the rows.",
+    };
+    const nullAt = key.indexOf(null);
+    if (nullAt >= 0)
+      throw new MetadataError(
+        [
+          `${where}: a row has NULL in key column ${this.table.keyColumns[nullAt]}: a node cannot be keyed by NULL`,
+        ],
+        ExitCode.config,
+        hint,
       );
-    }
+    if (this.previous !== undefined && this.previous.every((value, i) => value === key[i]))
+      throw new MetadataError(
+        [`${where}: two rows have the key ${JSON.stringify(key)}: they would merge into one node`],
+        ExitCode.config,
+        hint,
+      );
+    this.previous = key;
   }
 }
 
@@ -374,9 +418,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   let writer: ScriptWriter | undefined;
   let runId: number | undefined;
   try {
+    runId = await insertRunLog(control, options.command ?? "generate");
     const plan = await planExport(control, options);
-    const started = await startRunLog(control, plan, options.command ?? "generate");
-    runId = started.runId;
+    await options.preflight?.();
+    const started = await startTableLogs(control, runId, plan);
     await control.query(sqlFile("control/queries/set-run-kind.sql"), [runId, "full"]);
     logger.info(
       { runId, tables: plan.tables.length, relationships: plan.relationships.length },

@@ -50,3 +50,28 @@ export async function serverVersion(driver: Driver, database: string): Promise<s
     throw new TargetError(`cannot read the Neo4j server's version: ${messageOf(error)}`, { cause: error });
   }
 }
+
+/**
+ * Before a full run extracts anything: Neo4j answers, and takes a write (made in a transaction
+ * that is rolled back). A down or read-only Neo4j then costs seconds, not a whole extract.
+ */
+export async function assertWritable(
+  target: Neo4jTarget,
+  timeouts: Pick<Timeouts, "connectMs">,
+): Promise<void> {
+  await withDriver(target, timeouts, async (driver) => {
+    const session = driver.session({ database: target.database, defaultAccessMode: neo4j.session.WRITE });
+    const tx = session.beginTransaction();
+    try {
+      await tx.run("CREATE (probe:c360_probe) DELETE probe");
+    } catch (error) {
+      throw new TargetError(`Neo4j at ${target.uri} does not take writes: ${messageOf(error)}`, {
+        cause: error,
+        hint: "Check that NEO4J_DATABASE names a writable database on a primary, and the user's write privileges.",
+      });
+    } finally {
+      await tx.rollback().catch(() => undefined);
+      await session.close().catch(() => undefined);
+    }
+  });
+}

@@ -8,7 +8,7 @@ import type { Driver } from "neo4j-driver";
 import type { Neo4jTarget } from "../config.js";
 import { AbortedError, C360Error, ExitCode, MetadataError, RefusedError } from "../errors.js";
 import { hashSalt, keyHashStatement, readQuery } from "../extract/extract.js";
-import { sourceFailure, type GenerateOptions } from "../generate/generate.js";
+import { KeyGuard, sourceFailure, type GenerateOptions } from "../generate/generate.js";
 import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
 import type { PgClient } from "../postgres/connection.js";
 import type { LabelChanges } from "../script/format.js";
@@ -64,9 +64,15 @@ async function* sourceKeys(
   kinds: readonly KeyKind[],
 ): AsyncGenerator<KeyBatch> {
   const width = table.keyColumns.length;
+  // The key comes first in each row; NULL and duplicate keys are refused as a full load refuses them.
+  const guard = new KeyGuard(
+    table,
+    table.keyColumns.map((_, i) => i),
+  );
   for await (const rows of readQuery(client, keyHashStatement(table, kinds), [hashSalt(table)], 10_000)) {
     const batch: KeyBatch = { keys: [], hashes: [] };
     for (const row of rows) {
+      guard.check(row);
       for (let i = 0; i < width; i++) batch.keys.push(row[i] as string);
       batch.hashes.push(row[width] as string);
     }

@@ -21,7 +21,8 @@ import {
   openSnapshots,
   planExport,
   registerScript,
-  startRunLog,
+  insertRunLog,
+  startTableLogs,
 } from "../generate/generate.js";
 import {
   changesOf,
@@ -99,12 +100,18 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
   const sources = new Map<PlannedSource, PgClient>();
   const run: { id?: number; writer?: ScriptWriter } = {};
   try {
+    run.id = await insertRunLog(control, options.command ?? "generate");
+    const runId = run.id;
     const plan = await planExport(control, options);
     return await withDriver(options.neo4j, options.timeouts ?? { connectMs: 15_000 }, async (driver) => {
       const state = await readGraphState(driver, options.neo4j.database, plan);
-      if (holdsNothingOfC360(state)) return "empty graph";
-      const started = await startRunLog(control, plan, options.command ?? "generate");
-      run.id = started.runId;
+      if (holdsNothingOfC360(state)) {
+        // The full load that follows keeps its own row; this one did nothing.
+        await control.query(sqlFile("control/queries/delete-run-log.sql"), [runId]);
+        run.id = undefined;
+        return "empty graph";
+      }
+      const started = await startTableLogs(control, runId, plan);
       await control.query(sqlFile("control/queries/set-run-kind.sql"), [run.id, "sync"]);
       const since = await lastCompletedRun(control);
       logger.info({ runId: run.id, since, tables: plan.tables.length }, "sync started");
@@ -114,7 +121,6 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
         const syncs = await compareTables(plan, sources, driver, directory, options);
         guardDeletes(syncs, options);
         const changes = changesOf(syncs);
-        const runId = started.runId;
         if (nothingToDo(syncs, state, since)) {
           await recordTables(control, started, changes, new Map());
           await finishRun(control, runId, { rowsExtracted: 0, statementsTotal: 0 });
