@@ -8,6 +8,7 @@ import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Driver } from "neo4j-driver";
+import { quoteName } from "../script/literals.js";
 import { defaultTimeouts, type Neo4jTarget, type PostgresTarget, type Timeouts } from "../config.js";
 import {
   AbortedError,
@@ -275,6 +276,27 @@ async function recordTypeCounts(control: PgClient, state: LoadState): Promise<vo
     ]);
 }
 
+/**
+ * After a full load, a relationship type with no relationship at all in the graph: most often a
+ * join_condition that compares the wrong columns, or sources whose keys do not meet. Loaded all
+ * the same (its row in etl_relationship_logs records 0 created), and said out loud.
+ */
+async function warnOfEmptyTypes(driver: Driver, database: string, state: LoadState, logger: Logger) {
+  for (const [type, counts] of state.relationshipsByType) {
+    if (counts.created > 0) continue;
+    const found = await driver.executeQuery(
+      `MATCH ()-[r:${quoteName(type)}]->() RETURN count(r) AS n`,
+      {},
+      { database, routing: "READ" },
+    );
+    if (Number(found.records[0]?.get("n") ?? 0) === 0)
+      logger.warn(
+        { relationshipType: type },
+        `:${type} matched no pairs: check its relationship_mappings row (join_condition) and the join columns' values`,
+      );
+  }
+}
+
 function refuseContradictions(options: LoadOptions): void {
   if (options.bulk !== undefined && options.resume === true) {
     throw new RefusedError("--resume does not apply to --bulk", {
@@ -432,6 +454,8 @@ async function loadOnline(
       },
     );
     reread.verify();
+    if (state.kind.kind === "full" && resumedAfter === 0)
+      await warnOfEmptyTypes(driver, options.neo4j.database, state, logger);
     return result;
   });
 }
