@@ -55,3 +55,64 @@ describe("PII rules", () => {
     }
   });
 });
+
+describe("an allow-list (node_label_mappings.include_columns)", () => {
+  const control = () => universe.controlDb.database;
+  const accountKeys = async () => {
+    const found = await driver.executeQuery(
+      "MATCH (a:Account) UNWIND keys(a) AS k WITH DISTINCT k WHERE NOT k STARTS WITH 'c360_' RETURN k ORDER BY k",
+    );
+    return found.records.map((r) => r.get("k") as string);
+  };
+
+  it("keeps a new column out of the graph until someone adds it", async () => {
+    await query(
+      control(),
+      "UPDATE node_label_mappings SET include_columns = '{email, full_name}' WHERE node_label = 'Account'",
+    );
+    const profiles = universe.source("profiles_db");
+    try {
+      const first = await runCli(["run", "--clear", "--output-dir", emptyDir()], { env });
+      assert.equal(first.code, 0, first.stderr);
+      assert.deepEqual(await accountKeys(), ["account_id", "email", "full_name"]);
+      await query(profiles, "ALTER TABLE accounts ADD COLUMN national_id text");
+      await query(profiles, "UPDATE accounts SET national_id = 'NI-' || left(account_id::text, 8)");
+      const unannounced = await runCli(["run", "--output-dir", emptyDir()], { env });
+      assert.equal(unannounced.code, 0, unannounced.stderr);
+      assert.deepEqual(await accountKeys(), ["account_id", "email", "full_name"], "the new column stays out");
+      await query(
+        control(),
+        "UPDATE node_label_mappings SET include_columns = '{email, full_name, national_id}' WHERE node_label = 'Account'",
+      );
+      const added = await runCli(["run", "--output-dir", emptyDir()], { env });
+      assert.equal(added.code, 0, added.stderr);
+      assert.deepEqual(await accountKeys(), ["account_id", "email", "full_name", "national_id"]);
+    } finally {
+      await query(profiles, "ALTER TABLE accounts DROP COLUMN IF EXISTS national_id");
+      await query(
+        control(),
+        "UPDATE node_label_mappings SET include_columns = NULL WHERE node_label = 'Account'",
+      );
+    }
+  });
+
+  it("refuses a listed column that does not exist, naming the mapping row", async () => {
+    await query(
+      control(),
+      "UPDATE node_label_mappings SET include_columns = '{email, nickname}' WHERE node_label = 'Account'",
+    );
+    try {
+      const refused = await runCli(["generate", "--output-dir", emptyDir()], { env });
+      assert.equal(refused.code, ExitCode.config, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /node_label_mappings row \d+ \(accounts -> Account\): include_columns names nickname, which does not exist in accounts/,
+      );
+    } finally {
+      await query(
+        control(),
+        "UPDATE node_label_mappings SET include_columns = NULL WHERE node_label = 'Account'",
+      );
+    }
+  });
+});

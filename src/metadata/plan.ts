@@ -38,6 +38,9 @@ export interface PlannedSource {
   target: PostgresTarget;
 }
 
+/** The reason recorded for a column a mapping's include_columns leaves out. */
+const notIncludedReason = "not in include_columns";
+
 export interface PlannedColumn {
   name: string;
   kind: ValueKind;
@@ -304,8 +307,9 @@ function planTable(
       );
     }
   }
-  const columns = planColumns(where, table, excludedNames, report);
   const keyColumns = planKey(where, row, table, excludedNames, report);
+  const leftOut = notIncluded(where, row, table, keyColumns, excludedNames, report);
+  const columns = planColumns(where, table, new Set([...excludedNames, ...leftOut]), report);
   return {
     mappingId: row.mapping_id,
     source,
@@ -313,10 +317,43 @@ function planTable(
     label: row.node_label,
     columns,
     keyColumns,
-    excluded: exclusions
-      .filter((rule) => table.columns.some((column) => column.name === rule.column_name))
-      .map((rule) => ({ column: rule.column_name, reason: rule.reason })),
+    excluded: [
+      ...exclusions
+        .filter((rule) => table.columns.some((column) => column.name === rule.column_name))
+        .map((rule) => ({ column: rule.column_name, reason: rule.reason })),
+      ...leftOut.map((column) => ({ column, reason: notIncludedReason })),
+    ],
   };
+}
+
+/**
+ * The columns a mapping's allow-list leaves out (none without one). The key is always read; a
+ * listed column that does not exist, or that a rule excludes, is a problem: the list says what
+ * reaches the graph, and must say it truly.
+ */
+function notIncluded(
+  where: string,
+  row: LabelMappingRow,
+  table: CatalogTable,
+  keyColumns: readonly string[],
+  excludedNames: ReadonlySet<string>,
+  report: Report,
+): string[] {
+  if (row.include_columns === null) return [];
+  const included = new Set(row.include_columns);
+  for (const name of included) {
+    if (!table.columns.some((column) => column.name === name))
+      report.problems.push(
+        `${where}: include_columns names ${name}, which does not exist in ${row.table_name}`,
+      );
+    else if (excludedNames.has(name))
+      report.problems.push(
+        `${where}: include_columns names ${name}, which field_exclusion_rules excludes; remove one of the two`,
+      );
+  }
+  return table.columns
+    .map((column) => column.name)
+    .filter((name) => !included.has(name) && !keyColumns.includes(name) && !excludedNames.has(name));
 }
 
 export function buildPlan(
@@ -471,10 +508,13 @@ function roleOf(
     return undefined;
   }
   const table = binding.table;
-  if (table.excluded.some((e) => e.column === property)) {
-    problems.push(
-      `${where}: join_condition uses ${alias}.${property}, which field_exclusion_rules excludes from ${table.table}`,
-    );
+  const excluded = table.excluded.find((e) => e.column === property);
+  if (excluded !== undefined) {
+    const by =
+      excluded.reason === notIncludedReason
+        ? "include_columns leaves out of"
+        : "field_exclusion_rules excludes from";
+    problems.push(`${where}: join_condition uses ${alias}.${property}, which ${by} ${table.table}`);
     return undefined;
   }
   if (!table.columns.some((c) => c.name === property)) {

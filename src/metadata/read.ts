@@ -30,6 +30,8 @@ export interface LabelMappingRow {
   table_name: string;
   node_label: string;
   key_columns: string[] | null;
+  /** The allow-list: only these columns (and the key) are read; null for every column. */
+  include_columns: string[] | null;
 }
 
 export interface RelationshipMappingRow {

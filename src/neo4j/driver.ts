@@ -63,7 +63,8 @@ export async function assertWritable(
     const session = driver.session({ database: target.database, defaultAccessMode: neo4j.session.WRITE });
     const tx = session.beginTransaction();
     try {
-      await tx.run("CREATE (probe:c360_probe) DELETE probe");
+      // No label: a label, even rolled back, would leave its token in the store.
+      await tx.run("CREATE (probe) DELETE probe");
     } catch (error) {
       throw new TargetError(`Neo4j at ${target.uri} does not take writes: ${messageOf(error)}`, {
         cause: error,
