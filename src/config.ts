@@ -45,6 +45,12 @@ export const settings = {
       "A sync refuses to delete more than this percent of a label's c360 nodes or a type's relationships (0-100; --allow-deletes for one run)",
     default: "20",
   },
+  C360_NEW_COLUMNS: {
+    flag: undefined,
+    description:
+      "A column new since the last run: warn (load it, and name it), block (leave it out until --accept-drift) or refuse",
+    default: "warn",
+  },
   C360_KEEP_SCRIPTS: {
     flag: undefined,
     description:
@@ -115,6 +121,7 @@ const configSchema = z
       .number({ error: "must be a number" })
       .min(0, "must be between 0 and 100")
       .max(100, "must be between 0 and 100"),
+    C360_NEW_COLUMNS: z.enum(["warn", "block", "refuse"], { error: "must be one of warn, block, refuse" }),
     C360_KEEP_SCRIPTS: z.coerce
       .number({ error: "must be a whole number of scripts" })
       .int("must be a whole number of scripts")
@@ -160,6 +167,8 @@ export interface Config {
   maxDeletePercent: number;
   /** Registered scripts a successful run keeps (the newest); 0 keeps all. */
   keepScripts: number;
+  /** What a run does with a column new since the last run. */
+  newColumns: "warn" | "block" | "refuse";
   logLevel: LogLevel;
   /** The `.env` file that was read, if any. */
   envFile: string | undefined;
@@ -246,6 +255,7 @@ export function loadConfig(sources: ConfigSources): Config {
     },
     maxDeletePercent: c.C360_MAX_DELETE_PERCENT,
     keepScripts: c.C360_KEEP_SCRIPTS,
+    newColumns: c.C360_NEW_COLUMNS,
     logLevel: c.C360_LOG_LEVEL,
     envFile,
   };

@@ -85,6 +85,7 @@ interface GenerateFlags {
   dryRun?: boolean;
   sync?: boolean;
   allowDeletes?: boolean;
+  acceptDrift?: boolean;
 }
 
 export function registerGenerate(program: Command): void {
@@ -104,6 +105,7 @@ export function registerGenerate(program: Command): void {
       "write a sync script instead: what makes the live graph (NEO4J_URI) equal to the sources, for review",
     )
     .option("--allow-deletes", "with --sync: allow deleting more than C360_MAX_DELETE_PERCENT of a label")
+    .option("--accept-drift", "accept this run's schema drift (new columns, a changed key)")
     .option(
       "--dry-run",
       "validate and print the plan (tables, columns, keys, relationships) without extracting",
@@ -127,6 +129,8 @@ export function registerGenerate(program: Command): void {
             stop,
             maxDeletePercent: config.maxDeletePercent,
             allowDeletes: options.allowDeletes === true,
+            newColumns: config.newColumns,
+            acceptDrift: options.acceptDrift === true,
           }),
         );
         if (synced === "empty graph")
@@ -143,8 +147,16 @@ export function registerGenerate(program: Command): void {
         return;
       }
       if (options.dryRun === true) {
-        const plan = await dryRun({ controlDb: config.controlDb, timeouts: config.timeouts, logger });
+        const { plan, drift } = await dryRun({
+          controlDb: config.controlDb,
+          timeouts: config.timeouts,
+          logger,
+        });
         process.stdout.write(formatPlan(plan));
+        if (drift.length > 0)
+          process.stdout.write(
+            `\nschema drift since the last run:\n${drift.map((d) => `  ${d}`).join("\n")}\n`,
+          );
         return;
       }
       const result = await guarded({ config, logger }, "generate", (stop) =>
@@ -156,6 +168,8 @@ export function registerGenerate(program: Command): void {
           logger,
           progress: progressReporter(logger),
           stop,
+          newColumns: config.newColumns,
+          acceptDrift: options.acceptDrift === true,
         }),
       );
       process.stdout.write(`${result.script.path}\n`);

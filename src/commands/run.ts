@@ -32,6 +32,8 @@ export interface RunOptions {
   bulk?: BulkTarget;
   /** Lift the sync's delete guard for this run. */
   allowDeletes?: boolean;
+  /** Accept this run's schema drift (src/control/drift.ts). */
+  acceptDrift?: boolean;
 }
 
 export interface RunResult {
@@ -84,6 +86,8 @@ async function fullRun(options: RunOptions): Promise<RunResult> {
     command: "run",
     progress: progressReporter(logger),
     stop: options.stop,
+    newColumns: config.newColumns,
+    acceptDrift: options.acceptDrift,
     // An online load needs Neo4j at the end: find out before the extract, not after it.
     preflight: options.bulk === undefined ? () => assertWritable(config.neo4j, config.timeouts) : undefined,
   });
@@ -122,6 +126,8 @@ async function runJob(options: RunOptions): Promise<RunResult> {
     stop: options.stop,
     maxDeletePercent: config.maxDeletePercent,
     allowDeletes: options.allowDeletes,
+    newColumns: config.newColumns,
+    acceptDrift: options.acceptDrift,
   });
   if (synced === "empty graph") {
     logger.info("the graph holds nothing c360 wrote for these mappings: a full load");
@@ -169,6 +175,10 @@ export function registerRun(program: Command): void {
     )
     .option("--clear", "rebuild: empty the graph, then load a full script (only after generation succeeded)")
     .option("--allow-deletes", "let this sync delete more than C360_MAX_DELETE_PERCENT of a label's nodes")
+    .option(
+      "--accept-drift",
+      "accept this run's schema drift: new columns under C360_NEW_COLUMNS=block/refuse, a changed key (with --clear)",
+    )
     .option("--output-dir <dir>", "where to write the script", "generated")
     .option("--batch-size <rows>", "rows per node statement in the script", String(defaultBatchSize));
   addBulkOptions(run)
@@ -181,6 +191,7 @@ export function registerRun(program: Command): void {
         options: {
           clear?: boolean;
           allowDeletes?: boolean;
+          acceptDrift?: boolean;
           outputDir: string;
           batchSize: string;
         } & BulkFlags,
@@ -196,6 +207,7 @@ export function registerRun(program: Command): void {
             batchSize: parseBatchSize(command, options.batchSize),
             bulk: bulkTarget(options),
             allowDeletes: options.allowDeletes === true,
+            acceptDrift: options.acceptDrift === true,
             stop,
           }),
         );

@@ -38,6 +38,14 @@ import { readControlMetadata } from "../metadata/read.js";
 import { assertSchemaCurrent } from "../control/migrate.js";
 import { finishRun, recordRunFailure } from "../control/run-log.js";
 import {
+  checkDrift,
+  describeDrift,
+  previewDrift,
+  saveSnapshots,
+  type DriftOptions,
+  type NewColumnPolicy,
+} from "../control/drift.js";
+import {
   connect,
   controlDbUnreachable,
   controlErrors,
@@ -82,6 +90,10 @@ export interface GenerateOptions {
    * run's, on its row.
    */
   preflight?: () => Promise<void>;
+  /** What to do with a column new since the last run (default warn). */
+  newColumns?: NewColumnPolicy;
+  /** Accept this run's schema drift (a changed key, new columns under block or refuse). */
+  acceptDrift?: boolean;
 }
 
 export interface GenerateResult {
@@ -193,6 +205,16 @@ export async function startTableLogs(
     tableLogs.set(table, inserted.rows[0]?.table_log_id as number);
   }
   return { runId, tableLogs };
+}
+
+/** How a generate treats schema drift; `fullRebuild`: it writes a full script. */
+export function driftOptions(options: GenerateOptions, fullRebuild: boolean): DriftOptions {
+  return {
+    newColumns: options.newColumns ?? "warn",
+    acceptDrift: options.acceptDrift === true,
+    fullRebuild,
+    logger: options.logger,
+  };
 }
 
 /** PostgreSQL 14 brought hash_record_extended, which row hashes use (src/extract/extract.ts). */
@@ -420,6 +442,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   try {
     runId = await insertRunLog(control, options.command ?? "generate");
     const plan = await planExport(control, options);
+    await checkDrift(control, runId, plan, driftOptions(options, true));
     await options.preflight?.();
     const started = await startTableLogs(control, runId, plan);
     await control.query(sqlFile("control/queries/set-run-kind.sql"), [runId, "full"]);
@@ -469,6 +492,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
     const { script, scriptId } = await registerScript(control, writer);
     writer = undefined;
+    await saveSnapshots(control, runId, plan);
     await finishRun(control, runId, { scriptId, rowsExtracted, statementsTotal: script.statementCount });
     logger.info(
       { runId, script: script.path, statements: script.statementCount, rows: rowsExtracted },
@@ -508,8 +532,15 @@ export async function closeConnections(
 /** Validates and plans without extracting anything: the `--dry-run`. */
 export async function dryRun(
   options: Pick<GenerateOptions, "controlDb" | "env" | "logger" | "timeouts">,
-): Promise<ExportPlan> {
-  return withClient(options.controlDb, controlError, (client) => planExport(controlErrors(client), options), {
-    timeouts: options.timeouts,
-  });
+): Promise<{ plan: ExportPlan; drift: string[] }> {
+  return withClient(
+    options.controlDb,
+    controlError,
+    async (client) => {
+      const control = controlErrors(client);
+      const plan = await planExport(control, options);
+      return { plan, drift: (await previewDrift(control, plan)).map(describeDrift) };
+    },
+    { timeouts: options.timeouts },
+  );
 }

@@ -12,6 +12,7 @@ import { relationshipShapes } from "../script/relationships.js";
 import { schemaStatements } from "../script/schema.js";
 import { ScriptWriter, type WrittenScript } from "../script/writer.js";
 import { recordRunFailure, finishRun } from "../control/run-log.js";
+import { checkDrift, saveSnapshots } from "../control/drift.js";
 import { sqlFile } from "../sql-files.js";
 import { toolVersion } from "../version.js";
 import {
@@ -21,6 +22,7 @@ import {
   openSnapshots,
   planExport,
   registerScript,
+  driftOptions,
   insertRunLog,
   startTableLogs,
 } from "../generate/generate.js";
@@ -103,6 +105,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
     run.id = await insertRunLog(control, options.command ?? "generate");
     const runId = run.id;
     const plan = await planExport(control, options);
+    await checkDrift(control, runId, plan, driftOptions(options, false));
     return await withDriver(options.neo4j, options.timeouts ?? { connectMs: 15_000 }, async (driver) => {
       const state = await readGraphState(driver, options.neo4j.database, plan);
       if (holdsNothingOfC360(state)) {
@@ -123,6 +126,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
         const changes = changesOf(syncs);
         if (nothingToDo(syncs, state, since)) {
           await recordTables(control, started, changes, new Map());
+          await saveSnapshots(control, runId, plan);
           await finishRun(control, runId, { rowsExtracted: 0, statementsTotal: 0 });
           logger.info({ runId }, "sync: the graph already equals the sources");
           return { runId, plan, changes };
@@ -140,6 +144,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
         const rows = await writeChanges(guard ?? writer, { ...writing, stop: options.stop });
         await guard?.enforce(state, options.maxDeletePercent);
         await recordTables(control, started, changes, rows);
+        await saveSnapshots(control, runId, plan);
         return finishScript(control, writer, run, { runId, plan, changes, rows, logger: options.logger });
       });
     });

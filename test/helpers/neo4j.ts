@@ -26,6 +26,7 @@ export function testConfig(controlDb: PostgresTarget): Config {
     timeouts: defaultTimeouts,
     maxDeletePercent: 20,
     keepScripts: 0,
+    newColumns: "warn",
     logLevel: "silent",
     envFile: undefined,
   };
