@@ -5,28 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { ExitCode } from "../src/errors.js";
 import { emptyDir, runCli, startCli } from "./helpers/cli.js";
-import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
-import { controlDbEnv, query } from "./helpers/postgres.js";
-import { createSampleUniverse, type TestUniverse } from "./helpers/universe.js";
+import { query } from "./helpers/postgres.js";
+import { useSampleUniverse } from "./helpers/universe.js";
 
-const driver = testDriver();
-let universe: TestUniverse;
-let env: Record<string, string>;
-
-before(async () => {
-  universe = await createSampleUniverse("attempts");
-  env = { ...controlDbEnv(universe.controlDb.database), NEO4J_URI: testNeo4j().uri };
-  await cleanGraph(driver);
-});
-
-after(async () => {
-  await cleanGraph(driver);
-  await driver.close();
-  await universe.drop();
-});
+const suite = useSampleUniverse("attempts");
+const universe = () => suite.universe();
+const env = () => suite.env();
 
 interface RunRow {
   log_id: number;
@@ -38,7 +25,7 @@ interface RunRow {
 
 async function runRows(): Promise<RunRow[]> {
   return query<RunRow>(
-    universe.controlDb.database,
+    universe().controlDb.database,
     "SELECT log_id, command, status, exit_code, error_message FROM etl_run_logs ORDER BY log_id",
   );
 }
@@ -46,14 +33,14 @@ async function runRows(): Promise<RunRow[]> {
 /** Runs `args`, expects `exitCode`, and returns the rows the attempt added. */
 async function attempt(args: string[], exitCode: number, extraEnv: Record<string, string> = {}) {
   const before = (await runRows()).length;
-  const result = await runCli(args, { env: { ...env, ...extraEnv } });
+  const result = await runCli(args, { env: { ...env(), ...extraEnv } });
   assert.equal(result.code, exitCode, result.stderr);
   return { result, rows: (await runRows()).slice(before) };
 }
 
 describe("every attempt is a row", () => {
   it("bad metadata: failed, exit 3, the problem recorded", async () => {
-    const control = universe.controlDb.database;
+    const control = universe().controlDb.database;
     await query(
       control,
       "UPDATE node_label_mappings SET table_name = 'acounts' WHERE node_label = 'Account'",
@@ -73,7 +60,7 @@ describe("every attempt is a row", () => {
   });
 
   it("an unreachable source: failed, exit 5", async () => {
-    const control = universe.controlDb.database;
+    const control = universe().controlDb.database;
     await query(control, "UPDATE source_databases SET db_port = 1 WHERE source_name = 'support_db'");
     try {
       const { rows } = await attempt(["run", "--clear", "--output-dir", emptyDir()], ExitCode.source);
@@ -104,7 +91,7 @@ describe("every attempt is a row", () => {
       assert.match(rows[0]?.error_message ?? "", /bolt:\/\/127\.0\.0\.1:1/);
       assert.deepEqual(readdirSync(outputDir), [], "nothing extracted, no script");
       const extracted = await query<{ n: string }>(
-        universe.controlDb.database,
+        universe().controlDb.database,
         "SELECT count(*) AS n FROM etl_table_logs WHERE log_id = $1",
         [rows[0]?.log_id],
       );
@@ -114,7 +101,7 @@ describe("every attempt is a row", () => {
 
   it("SIGINT during a run's load: the load and the run's own row are aborted, exit 130", async () => {
     const before = (await runRows()).length;
-    const running = startCli(["run", "--clear", "--output-dir", emptyDir()], { env });
+    const running = startCli(["run", "--clear", "--output-dir", emptyDir()], { env: env() });
     let signalled = false;
     running.child.stderr?.on("data", (chunk: Buffer) => {
       if (!signalled && chunk.toString().includes("load section completed: schema")) {

@@ -4,38 +4,19 @@
  * accepted for one rebuild. Every change is recorded in c360_schema_drift.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { ExitCode } from "../src/errors.js";
 import { emptyDir, runCli } from "./helpers/cli.js";
-import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
-import { controlDbEnv, query } from "./helpers/postgres.js";
-import {
-  createSampleUniverse,
-  expectedGraphCounts,
-  graphCounts,
-  type TestUniverse,
-} from "./helpers/universe.js";
+import { query } from "./helpers/postgres.js";
+import { useSampleUniverse, expectedGraphCounts, graphCounts } from "./helpers/universe.js";
 
-const driver = testDriver();
-let universe: TestUniverse;
-let env: Record<string, string>;
-
-before(async () => {
-  universe = await createSampleUniverse("drift");
-  env = { ...controlDbEnv(universe.controlDb.database), NEO4J_URI: testNeo4j().uri };
-  await cleanGraph(driver);
-  const first = await runCli(["run", "--output-dir", emptyDir()], { env });
-  assert.equal(first.code, 0, first.stderr);
-});
-
-after(async () => {
-  await cleanGraph(driver);
-  await driver.close();
-  await universe.drop();
-});
+const suite = useSampleUniverse("drift");
+const driver = suite.driver;
+const universe = () => suite.universe();
+const env = () => suite.env();
 
 const run = (args: string[] = [], policy = "warn") =>
-  runCli(["run", ...args, "--output-dir", emptyDir()], { env: { ...env, C360_NEW_COLUMNS: policy } });
+  runCli(["run", ...args, "--output-dir", emptyDir()], { env: { ...env(), C360_NEW_COLUMNS: policy } });
 
 async function nationalIds(): Promise<number> {
   const found = await driver.executeQuery(
@@ -46,7 +27,7 @@ async function nationalIds(): Promise<number> {
 
 async function driftRows(): Promise<string[]> {
   const rows = await query<{ change: string; column_name: string | null; outcome: string }>(
-    universe.controlDb.database,
+    universe().controlDb.database,
     "SELECT change, column_name, outcome FROM c360_schema_drift ORDER BY drift_id",
   );
   return rows.map((r) => `${r.change} ${r.column_name ?? "-"} ${r.outcome}`);
@@ -54,11 +35,13 @@ async function driftRows(): Promise<string[]> {
 
 describe("schema drift", () => {
   it("a new column: refused, blocked or loaded as C360_NEW_COLUMNS says, and recorded each time", async () => {
-    const profiles = universe.source("profiles_db");
+    const first = await run();
+    assert.equal(first.code, 0, first.stderr);
+    const profiles = universe().source("profiles_db");
     await query(profiles, "ALTER TABLE accounts ADD COLUMN national_id text");
     await query(profiles, "UPDATE accounts SET national_id = 'NI-' || left(account_id::text, 8)");
 
-    const preview = await runCli(["generate", "--dry-run"], { env });
+    const preview = await runCli(["generate", "--dry-run"], { env: env() });
     assert.equal(preview.code, 0, preview.stderr);
     assert.match(
       preview.stdout,
@@ -105,7 +88,7 @@ describe("schema drift", () => {
   });
 
   it("a changed key type refuses the run; accepted with --clear, the label is rebuilt, not doubled", async () => {
-    const support = universe.source("support_db");
+    const support = universe().source("support_db");
     const before = await graphCounts(driver);
     await query(support, "ALTER TABLE ticket_tag_link DROP CONSTRAINT IF EXISTS ticket_tag_link_tag_id_fkey");
     await query(support, "ALTER TABLE ticket_tags ALTER COLUMN tag_id DROP DEFAULT");
@@ -132,7 +115,7 @@ describe("schema drift", () => {
     assert.equal(counts[":Tag"], 8, "8 rows, 8 nodes");
     assert.deepEqual(
       counts,
-      Object.fromEntries(Object.entries(await expectedGraphCounts(universe)).filter(([, n]) => n > 0)),
+      Object.fromEntries(Object.entries(await expectedGraphCounts(universe())).filter(([, n]) => n > 0)),
     );
     const next = await run();
     assert.equal(next.code, 0, next.stderr);

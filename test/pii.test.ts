@@ -4,40 +4,28 @@
  */
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { ExitCode } from "../src/errors.js";
 import { emptyDir, runCli } from "./helpers/cli.js";
-import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
-import { controlDbEnv, query } from "./helpers/postgres.js";
-import { createSampleUniverse, graphCounts, type TestUniverse } from "./helpers/universe.js";
+import { query } from "./helpers/postgres.js";
+import { useSampleUniverse, graphCounts } from "./helpers/universe.js";
 
-const driver = testDriver();
-let universe: TestUniverse;
-let env: Record<string, string>;
-
-before(async () => {
-  universe = await createSampleUniverse("pii");
-  env = { ...controlDbEnv(universe.controlDb.database), NEO4J_URI: testNeo4j().uri };
-  await cleanGraph(driver);
-});
-
-after(async () => {
-  await cleanGraph(driver);
-  await driver.close();
-  await universe.drop();
-});
+const suite = useSampleUniverse("pii");
+const driver = suite.driver;
+const universe = () => suite.universe();
+const env = () => suite.env();
 
 describe("PII rules", () => {
   it("refuse the run when an excluded column is renamed: exit 3, the rule named, no value anywhere", async () => {
-    const first = await runCli(["run", "--output-dir", emptyDir()], { env });
+    const first = await runCli(["run", "--output-dir", emptyDir()], { env: env() });
     assert.equal(first.code, 0, first.stderr);
     const before = await graphCounts(driver);
-    const profiles = universe.source("profiles_db");
+    const profiles = universe().source("profiles_db");
     await query(profiles, "ALTER TABLE accounts RENAME COLUMN hashed_password TO password_hash");
     try {
       for (const args of [["run"], ["run", "--clear"], ["generate"]]) {
         const outputDir = emptyDir();
-        const refused = await runCli([...args, "--output-dir", outputDir], { env });
+        const refused = await runCli([...args, "--output-dir", outputDir], { env: env() });
         assert.equal(refused.code, ExitCode.config, `${args.join(" ")}: ${refused.stderr}`);
         assert.match(
           refused.stderr,
@@ -57,7 +45,7 @@ describe("PII rules", () => {
 });
 
 describe("an allow-list (node_label_mappings.include_columns)", () => {
-  const control = () => universe.controlDb.database;
+  const control = () => universe().controlDb.database;
   const accountKeys = async () => {
     const found = await driver.executeQuery(
       "MATCH (a:Account) UNWIND keys(a) AS k WITH DISTINCT k WHERE NOT k STARTS WITH 'c360_' RETURN k ORDER BY k",
@@ -70,21 +58,21 @@ describe("an allow-list (node_label_mappings.include_columns)", () => {
       control(),
       "UPDATE node_label_mappings SET include_columns = '{email, full_name}' WHERE node_label = 'Account'",
     );
-    const profiles = universe.source("profiles_db");
+    const profiles = universe().source("profiles_db");
     try {
-      const first = await runCli(["run", "--clear", "--output-dir", emptyDir()], { env });
+      const first = await runCli(["run", "--clear", "--output-dir", emptyDir()], { env: env() });
       assert.equal(first.code, 0, first.stderr);
       assert.deepEqual(await accountKeys(), ["account_id", "email", "full_name"]);
       await query(profiles, "ALTER TABLE accounts ADD COLUMN national_id text");
       await query(profiles, "UPDATE accounts SET national_id = 'NI-' || left(account_id::text, 8)");
-      const unannounced = await runCli(["run", "--output-dir", emptyDir()], { env });
+      const unannounced = await runCli(["run", "--output-dir", emptyDir()], { env: env() });
       assert.equal(unannounced.code, 0, unannounced.stderr);
       assert.deepEqual(await accountKeys(), ["account_id", "email", "full_name"], "the new column stays out");
       await query(
         control(),
         "UPDATE node_label_mappings SET include_columns = '{email, full_name, national_id}' WHERE node_label = 'Account'",
       );
-      const added = await runCli(["run", "--output-dir", emptyDir()], { env });
+      const added = await runCli(["run", "--output-dir", emptyDir()], { env: env() });
       assert.equal(added.code, 0, added.stderr);
       assert.deepEqual(await accountKeys(), ["account_id", "email", "full_name", "national_id"]);
     } finally {
@@ -102,7 +90,7 @@ describe("an allow-list (node_label_mappings.include_columns)", () => {
       "UPDATE node_label_mappings SET include_columns = '{email, nickname}' WHERE node_label = 'Account'",
     );
     try {
-      const refused = await runCli(["generate", "--output-dir", emptyDir()], { env });
+      const refused = await runCli(["generate", "--output-dir", emptyDir()], { env: env() });
       assert.equal(refused.code, ExitCode.config, refused.stderr);
       assert.match(
         refused.stderr,

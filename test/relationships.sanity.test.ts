@@ -4,27 +4,14 @@
  * are already there) is not mistaken for one.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { emptyDir, logLines, runCli } from "./helpers/cli.js";
-import { cleanGraph, testDriver, testNeo4j } from "./helpers/neo4j.js";
-import { controlDbEnv, query } from "./helpers/postgres.js";
-import { createSampleUniverse, type TestUniverse } from "./helpers/universe.js";
+import { query } from "./helpers/postgres.js";
+import { useSampleUniverse } from "./helpers/universe.js";
 
-const driver = testDriver();
-let universe: TestUniverse;
-let env: Record<string, string>;
-
-before(async () => {
-  universe = await createSampleUniverse("pairs");
-  env = { ...controlDbEnv(universe.controlDb.database), NEO4J_URI: testNeo4j().uri };
-  await cleanGraph(driver);
-});
-
-after(async () => {
-  await cleanGraph(driver);
-  await driver.close();
-  await universe.drop();
-});
+const suite = useSampleUniverse("pairs");
+const universe = () => suite.universe();
+const env = () => suite.env();
 
 const emptyTypes = (stderr: string) =>
   logLines(stderr)
@@ -33,20 +20,23 @@ const emptyTypes = (stderr: string) =>
 
 describe("relationship sanity", () => {
   it("warns of a type that matched no pairs, and records it with 0 created", async () => {
-    await query(universe.source("support_db"), "UPDATE tickets SET customer_email = 'nobody-' || ticket_id");
-    const run = await runCli(["run", "--clear", "--output-dir", emptyDir()], { env });
+    await query(
+      universe().source("support_db"),
+      "UPDATE tickets SET customer_email = 'nobody-' || ticket_id",
+    );
+    const run = await runCli(["run", "--clear", "--output-dir", emptyDir()], { env: env() });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(emptyTypes(run.stderr), ["SUBMITTED"]);
     assert.match(run.stderr, /:SUBMITTED matched no pairs: check its relationship_mappings row/);
     const recorded = await query<{ relationships_created: string }>(
-      universe.controlDb.database,
+      universe().controlDb.database,
       `SELECT relationships_created FROM etl_relationship_logs
        WHERE relationship_type = 'SUBMITTED' ORDER BY relationship_log_id DESC LIMIT 1`,
     );
     assert.equal(Number(recorded[0]?.relationships_created), 0);
 
     const script = run.stdout.split("\n")[0] as string;
-    const replay = await runCli(["load", script], { env });
+    const replay = await runCli(["load", script], { env: env() });
     assert.equal(replay.code, 0, replay.stderr);
     assert.deepEqual(
       emptyTypes(replay.stderr),

@@ -9,7 +9,9 @@ import { splitStatements } from "../../src/script/lexer.js";
 import { silentLogger } from "../../src/logger.js";
 import { loadSample } from "../../src/sample/load-sample.js";
 import type { PostgresTarget } from "../../src/config.js";
-import { databaseNames, dropDatabases, query, testServer, uniqueName } from "./postgres.js";
+import { after, before } from "node:test";
+import { cleanGraph, testDriver, testNeo4j } from "./neo4j.js";
+import { controlDbEnv, databaseNames, dropDatabases, query, testServer, uniqueName } from "./postgres.js";
 
 export interface TestUniverse {
   prefix: string;
@@ -140,4 +142,39 @@ function sortKeys(value: object): Record<string, unknown> {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([k, v]) => [k, v !== null && typeof v === "object" && !Array.isArray(v) ? String(v) : v]),
   );
+}
+
+/** What a test file that drives the CLI against its own sample universe needs. */
+export interface SampleSuite {
+  driver: Driver;
+  universe(): TestUniverse;
+  /** The CLI's environment: the universe's control database and the test run's Neo4j. */
+  env(): Record<string, string>;
+}
+
+/**
+ * Registers the file's hooks: a sample universe and an empty graph before its tests, both gone
+ * after them.
+ */
+export function useSampleUniverse(label: string): SampleSuite {
+  const driver = testDriver();
+  let universe: TestUniverse | undefined;
+  before(async () => {
+    universe = await createSampleUniverse(label);
+    await cleanGraph(driver);
+  });
+  after(async () => {
+    await cleanGraph(driver);
+    await driver.close();
+    await universe?.drop();
+  });
+  const current = () => {
+    if (universe === undefined) throw new Error("the sample universe is created in a before hook");
+    return universe;
+  };
+  return {
+    driver,
+    universe: current,
+    env: () => ({ ...controlDbEnv(current().controlDb.database), NEO4J_URI: testNeo4j().uri }),
+  };
 }
