@@ -511,8 +511,17 @@ async function oneMoreNight(): Promise<void> {
   );
   await query(
     profiles,
-    `UPDATE payment_methods SET account_id = (SELECT account_id FROM accounts ORDER BY random() LIMIT 1)
-     WHERE payment_method_id IN (SELECT payment_method_id FROM payment_methods ORDER BY random() LIMIT 2)`,
+    // Two cards of different fingerprints, neither already on the target account: (account_id,
+    // card_fingerprint) is unique, and a random pick used to collide with it now and then.
+    `WITH target AS (SELECT account_id FROM accounts ORDER BY random() LIMIT 1),
+          moving AS (SELECT payment_method_id FROM (
+            SELECT DISTINCT ON (p.card_fingerprint) p.payment_method_id, random() AS r
+            FROM payment_methods p
+            WHERE NOT EXISTS (SELECT 1 FROM payment_methods q, target t
+                              WHERE q.account_id = t.account_id AND q.card_fingerprint = p.card_fingerprint)
+            ORDER BY p.card_fingerprint, random()) c ORDER BY r LIMIT 2)
+     UPDATE payment_methods SET account_id = (SELECT account_id FROM target)
+     WHERE payment_method_id IN (SELECT payment_method_id FROM moving)`,
   );
   await query(
     streaming,
