@@ -348,35 +348,44 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
  * for primary keys and key_columns overrides alike, before anything reaches the graph.
  */
 export class KeyGuard {
-  private previous: Array<string | null> | undefined;
+  private previous: RawRow | undefined;
 
   constructor(
     private readonly table: TablePlan,
     private readonly keyIndexes: readonly number[],
   ) {}
 
+  /** Called per row: no allocation unless the row is refused. */
   check(row: RawRow): void {
-    const key = this.keyIndexes.map((index) => row[index] ?? null);
-    const where = `${this.table.source.sourceName}.${this.table.table} (node_label_mappings row ${this.table.mappingId}, key ${this.table.keyColumns.join(", ")})`;
-    const hint = {
-      hint: "Key the label by columns that are unique and NOT NULL (node_label_mappings.key_columns), or fix the rows.",
-    };
-    const nullAt = key.indexOf(null);
-    if (nullAt >= 0)
-      throw new MetadataError(
-        [
-          `${where}: a row has NULL in key column ${this.table.keyColumns[nullAt]}: a node cannot be keyed by NULL`,
-        ],
-        ExitCode.config,
-        hint,
-      );
-    if (this.previous !== undefined && this.previous.every((value, i) => value === key[i]))
-      throw new MetadataError(
-        [`${where}: two rows have the key ${JSON.stringify(key)}: they would merge into one node`],
-        ExitCode.config,
-        hint,
-      );
-    this.previous = key;
+    const previous = this.previous;
+    let same = previous !== undefined;
+    for (let i = 0; i < this.keyIndexes.length; i++) {
+      const index = this.keyIndexes[i] as number;
+      const value = row[index];
+      if (value === null || value === undefined)
+        this.refuse(
+          `a row has NULL in key column ${this.table.keyColumns[i]}: a node cannot be keyed by NULL`,
+        );
+      if (same && previous?.[index] !== value) same = false;
+    }
+    if (same) {
+      const key = this.keyIndexes.map((index) => row[index]);
+      this.refuse(`two rows have the key ${JSON.stringify(key)}: they would merge into one node`);
+    }
+    this.previous = row;
+  }
+
+  private refuse(problem: string): never {
+    const { source, table, mappingId, keyColumns } = this.table;
+    throw new MetadataError(
+      [
+        `${source.sourceName}.${table} (node_label_mappings row ${mappingId}, key ${keyColumns.join(", ")}): ${problem}`,
+      ],
+      ExitCode.config,
+      {
+        hint: "Key the label by columns that are unique and NOT NULL (node_label_mappings.key_columns), or fix the rows.",
+      },
+    );
   }
 }
 
