@@ -38,6 +38,9 @@ export interface TableSync {
   graphNodes: number;
 }
 
+/** Heap growth between full collections while tables are compared. */
+const compareGarbageAllowanceBytes = 64 * 2 ** 20;
+
 /** Refuses tables whose keys a sync cannot order, all at once. */
 export function refuseUnorderableKeys(plan: ExportPlan): Map<TablePlan, KeyKind[]> {
   const kinds = new Map<TablePlan, KeyKind[]>();
@@ -93,6 +96,7 @@ async function compareTable(
   driver: Driver,
   options: CompareOptions,
   abandoned: () => boolean,
+  collect: () => void,
 ): Promise<void> {
   const { table, kinds, spool } = sync;
   const interrupt = () => {
@@ -103,7 +107,12 @@ async function compareTable(
       );
     if (abandoned()) throw new Abandoned();
   };
-  const graph = countingC360(graphKeys(driver, options.neo4j.database, table, kinds), sync, interrupt);
+  const graph = countingC360(
+    graphKeys(driver, options.neo4j.database, table, kinds),
+    sync,
+    interrupt,
+    collect,
+  );
   try {
     await diff(
       sourceKeys(client, table, kinds),
@@ -139,9 +148,8 @@ async function* countingC360(
   batches: AsyncIterable<KeyBatch>,
   sync: TableSync,
   interrupt: () => void,
+  collect: () => void,
 ): AsyncGenerator<KeyBatch> {
-  // A million keys are a million small objects: collected as they go, memory stays flat.
-  const collect = collectorOnGrowth(32 * 2 ** 20);
   for await (const batch of batches) {
     for (const hash of batch.hashes) if (hash !== null) sync.graphNodes++;
     collect();
@@ -219,6 +227,11 @@ export async function compareTables(
   const kinds = refuseUnorderableKeys(plan);
   const syncs: TableSync[] = new Array<TableSync>(plan.tables.length);
   let failed = false;
+  // A million keys are millions of short-lived strings. One collector for all the comparisons
+  // running side by side (each its own would collect as often as any one grew), with an
+  // allowance that keeps memory flat yet costs a few full collections per million keys, not
+  // a dozen: at 1M play events, 64 MB took 0.3 s off the comparison for some 15 MB of RSS.
+  const collect = collectorOnGrowth(compareGarbageAllowanceBytes);
   const compareSource = async (source: PlannedSource) => {
     for (const [i, table] of plan.tables.entries()) {
       if (table.source !== source) continue;
@@ -229,7 +242,7 @@ export async function compareTables(
         graphNodes: 0,
       };
       syncs[i] = sync;
-      await compareTable(sync, sources.get(source) as PgClient, driver, options, () => failed).catch(
+      await compareTable(sync, sources.get(source) as PgClient, driver, options, () => failed, collect).catch(
         (error: unknown) => {
           failed = true;
           throw error;
