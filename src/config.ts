@@ -51,6 +51,12 @@ export const settings = {
       "A column new since the last run: warn (load it, and name it), block (leave it out until --accept-drift) or refuse",
     default: "warn",
   },
+  C360_EMPTY_JOIN_KEYS: {
+    flag: undefined,
+    description:
+      "An empty string in a join column (not a key): missing (load it as an absent property, so it joins nothing) or value (join it like any other value)",
+    default: "missing",
+  },
   C360_KEEP_SCRIPTS: {
     flag: undefined,
     description:
@@ -122,6 +128,7 @@ const configSchema = z
       .min(0, "must be between 0 and 100")
       .max(100, "must be between 0 and 100"),
     C360_NEW_COLUMNS: z.enum(["warn", "block", "refuse"], { error: "must be one of warn, block, refuse" }),
+    C360_EMPTY_JOIN_KEYS: z.enum(["missing", "value"], { error: "must be one of missing, value" }),
     C360_KEEP_SCRIPTS: z.coerce
       .number({ error: "must be a whole number of scripts" })
       .int("must be a whole number of scripts")
@@ -148,6 +155,8 @@ export interface Neo4jTarget {
   database: string;
 }
 
+export type EmptyJoinKeys = "missing" | "value";
+
 export type LogLevel = z.infer<typeof configSchema>["C360_LOG_LEVEL"];
 
 /** How long c360 waits before giving up, so that nothing hangs forever. 0: no limit. */
@@ -169,6 +178,8 @@ export interface Config {
   keepScripts: number;
   /** What a run does with a column new since the last run. */
   newColumns: "warn" | "block" | "refuse";
+  /** What an empty string in a join column is: missing (the default), or a value like any other. */
+  emptyJoinKeys: EmptyJoinKeys;
   logLevel: LogLevel;
   /** The `.env` file that was read, if any. */
   envFile: string | undefined;
@@ -256,6 +267,7 @@ export function loadConfig(sources: ConfigSources): Config {
     maxDeletePercent: c.C360_MAX_DELETE_PERCENT,
     keepScripts: c.C360_KEEP_SCRIPTS,
     newColumns: c.C360_NEW_COLUMNS,
+    emptyJoinKeys: c.C360_EMPTY_JOIN_KEYS,
     logLevel: c.C360_LOG_LEVEL,
     envFile,
   };

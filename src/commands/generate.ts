@@ -130,6 +130,7 @@ export function registerGenerate(program: Command): void {
             maxDeletePercent: config.maxDeletePercent,
             allowDeletes: options.allowDeletes === true,
             newColumns: config.newColumns,
+            emptyJoinKeys: config.emptyJoinKeys,
             acceptDrift: options.acceptDrift === true,
           }),
         );
@@ -150,6 +151,7 @@ export function registerGenerate(program: Command): void {
         const { plan, drift } = await dryRun({
           controlDb: config.controlDb,
           timeouts: config.timeouts,
+          emptyJoinKeys: config.emptyJoinKeys,
           logger,
         });
         process.stdout.write(formatPlan(plan));
@@ -169,6 +171,7 @@ export function registerGenerate(program: Command): void {
           progress: progressReporter(logger),
           stop,
           newColumns: config.newColumns,
+          emptyJoinKeys: config.emptyJoinKeys,
           acceptDrift: options.acceptDrift === true,
         }),
       );

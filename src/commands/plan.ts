@@ -99,6 +99,8 @@ export function registerPlan(program: Command): void {
             stop,
             maxDeletePercent: config.maxDeletePercent,
             allowDeletes: options.allowDeletes === true,
+            // The same plan as the run's: the setting is in every row's hash.
+            emptyJoinKeys: config.emptyJoinKeys,
           }),
         );
         process.stdout.write(

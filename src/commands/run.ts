@@ -87,6 +87,7 @@ async function fullRun(options: RunOptions): Promise<RunResult> {
     progress: progressReporter(logger),
     stop: options.stop,
     newColumns: config.newColumns,
+    emptyJoinKeys: config.emptyJoinKeys,
     acceptDrift: options.acceptDrift,
     // An online load needs Neo4j at the end: find out before the extract, not after it.
     preflight: options.bulk === undefined ? () => assertWritable(config.neo4j, config.timeouts) : undefined,
@@ -127,6 +128,7 @@ async function runJob(options: RunOptions): Promise<RunResult> {
     maxDeletePercent: config.maxDeletePercent,
     allowDeletes: options.allowDeletes,
     newColumns: config.newColumns,
+    emptyJoinKeys: config.emptyJoinKeys,
     acceptDrift: options.acceptDrift,
   });
   if (synced === "empty graph") {

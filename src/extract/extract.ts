@@ -47,7 +47,12 @@ function hashedColumn(column: TablePlan["columns"][number]): string {
   const name = quoteIdent(column.name);
   if (typeof column.kind !== "string") return `${name}::text`;
   if (hashedAsValue.has(column.pgType)) return name;
-  if (hashedAsText.has(column.pgType)) return `${name}::text COLLATE "C"`;
+  // An empty join string loaded as missing hashes as NULL does: it is written the same (absent),
+  // and switching C360_EMPTY_JOIN_KEYS changes the hash of exactly the rows that hold one.
+  if (hashedAsText.has(column.pgType))
+    return column.emptyString === "missing"
+      ? `NULLIF(${name}::text COLLATE "C", '')`
+      : `${name}::text COLLATE "C"`;
   return `${name}::text`;
 }
 

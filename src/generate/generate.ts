@@ -3,7 +3,7 @@
  * write one reviewable Cypher script, register it, and keep the audit trail in the control
  * database. Nothing is registered, and no complete-looking file is left, unless every table made it.
  */
-import type { PostgresTarget, Timeouts } from "../config.js";
+import type { EmptyJoinKeys, PostgresTarget, Timeouts } from "../config.js";
 import { headerComment, sectionMarker } from "../script/format.js";
 import { maxScriptStatementLength } from "../script/lexer.js";
 import { encodeValue } from "../script/literals.js";
@@ -28,6 +28,7 @@ import type { Logger } from "../logger.js";
 import { readSourceCatalogs } from "../metadata/catalog.js";
 import {
   buildPlan,
+  markJoinColumns,
   type ExportPlan,
   type PlannedColumn,
   type PlannedSource,
@@ -94,6 +95,8 @@ export interface GenerateOptions {
   newColumns?: NewColumnPolicy;
   /** Accept this run's schema drift (a changed key, new columns under block or refuse). */
   acceptDrift?: boolean;
+  /** What an empty string in a join column is (default missing: see markJoinColumns). */
+  emptyJoinKeys?: EmptyJoinKeys;
 }
 
 export interface GenerateResult {
@@ -119,7 +122,7 @@ export function sourceFailure(sourceName: string, doing: string): (error: unknow
 /** Reads and validates the metadata; throws a MetadataError listing every problem. */
 export async function planExport(
   client: PgClient,
-  options: Pick<GenerateOptions, "env" | "logger" | "timeouts">,
+  options: Pick<GenerateOptions, "env" | "logger" | "timeouts" | "emptyJoinKeys">,
 ): Promise<ExportPlan> {
   await assertSchemaCurrent(client);
   const metadata = await readControlMetadata(client);
@@ -139,6 +142,7 @@ export async function planExport(
     });
   }
   for (const warning of result.plan.warnings) options.logger.warn(warning);
+  markJoinColumns(result.plan, options.emptyJoinKeys ?? "missing");
   return result.plan;
 }
 
@@ -147,13 +151,24 @@ export async function planExport(
  * columns are left out (absent property). The row's last value is its hash (see readTable);
  * `runEntry` is the run's entry, the same for every row.
  */
-export function encodeRow(table: TablePlan, keys: readonly string[], row: RawRow, runEntry: string): string {
+export function encodeRow(
+  table: TablePlan,
+  keys: readonly string[],
+  row: RawRow,
+  runEntry: string,
+  empties?: EmptyJoinKeyCount,
+): string {
   const entries: string[] = [];
   const columns = table.columns.length;
   for (let i = 0; i < columns; i++) {
     const value = row[i];
     if (value === null || value === undefined) continue;
-    entries.push((keys[i] as string) + encodeValue((table.columns[i] as PlannedColumn).kind, value));
+    const column = table.columns[i] as PlannedColumn;
+    if (value === "" && column.emptyString !== undefined) {
+      empties?.add(column.name);
+      if (column.emptyString === "missing") continue;
+    }
+    entries.push((keys[i] as string) + encodeValue(column.kind, value));
   }
   entries.push((keys[columns] as string) + encodeValue("integer", row[columns] as string), runEntry);
   return rowLiteral(entries);
@@ -294,6 +309,8 @@ interface TableJob {
   tableLogId: number;
   /** Rows extracted so far: what its log row records, also when it fails. */
   rows: number;
+  /** Empty strings in its join columns, as they are met. */
+  empties: EmptyJoinKeyCount;
 }
 
 /** Writes one table's node statements, counting its rows. Progress goes to the control DB. */
@@ -317,7 +334,7 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
   for await (const chunk of readTable(job.client, table, writing.fetchSize)) {
     for (const row of chunk) {
       guard.check(row);
-      const literal = encodeRow(table, keys, row, run);
+      const literal = encodeRow(table, keys, row, run, job.empties);
       batch.push(literal);
       batchLength += literal.length + 2;
       // Wide rows (json, bytea, long text) flush early, far below what load accepts.
@@ -340,6 +357,46 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
     }
   }
   if (batch.length > 0) await flush();
+}
+
+/**
+ * The empty strings met in a table's join columns (see markJoinColumns), per column: counted as
+ * rows are encoded, then reported once per column and recorded on the table's log row.
+ */
+export class EmptyJoinKeyCount {
+  private readonly byColumn = new Map<string, number>();
+
+  add(column: string): void {
+    this.byColumn.set(column, (this.byColumn.get(column) ?? 0) + 1);
+  }
+
+  get total(): number {
+    let total = 0;
+    for (const n of this.byColumn.values()) total += n;
+    return total;
+  }
+
+  /** A warning per column, saying what became of its empty strings. */
+  report(table: TablePlan, logger: Logger): void {
+    for (const [column, rows] of this.byColumn) {
+      const policy = table.columns.find((c) => c.name === column)?.emptyString;
+      const handled =
+        policy === "missing"
+          ? "loaded as a missing property, so they join nothing (C360_EMPTY_JOIN_KEYS=missing)"
+          : "joined as a value: each matches every other empty one (C360_EMPTY_JOIN_KEYS=value)";
+      logger.warn(
+        { source: table.source.sourceName, table: table.table, column, rows, policy },
+        `${table.source.sourceName}.${table.table}.${column}: ${rows} rows have an empty string in this join column, ${handled}`,
+      );
+    }
+  }
+
+  /** Reports the count and records it on the table's log row. */
+  async record(control: PgClient, tableLogId: number, table: TablePlan, logger: Logger): Promise<void> {
+    if (this.byColumn.size === 0) return;
+    this.report(table, logger);
+    await control.query(sqlFile("control/queries/record-empty-join-keys.sql"), [tableLogId, this.total]);
+  }
 }
 
 /**
@@ -416,6 +473,7 @@ async function extractTable(job: TableJob, writing: TableWriting, control: PgCli
     job.rows,
     null,
   ]);
+  await job.empties.record(control, tableLogId, table, writing.options.logger);
   writing.options.progress?.tableFinished(table, job.rows);
   return job.rows;
 }
@@ -487,6 +545,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         total: rowCounts.get(table) ?? 0,
         tableLogId: started.tableLogs.get(table) as number,
         rows: 0,
+        empties: new EmptyJoinKeyCount(),
       };
       const count = await extractTable(job, writing, control);
       rows.set(`${table.source.sourceName}.${table.table}`, count);
@@ -540,7 +599,7 @@ export async function closeConnections(
 
 /** Validates and plans without extracting anything: the `--dry-run`. */
 export async function dryRun(
-  options: Pick<GenerateOptions, "controlDb" | "env" | "logger" | "timeouts">,
+  options: Pick<GenerateOptions, "controlDb" | "env" | "logger" | "timeouts" | "emptyJoinKeys">,
 ): Promise<{ plan: ExportPlan; drift: string[] }> {
   return withClient(
     options.controlDb,

@@ -3,7 +3,7 @@
  * complete list of what is wrong with the metadata, each problem naming its row. Pure: the
  * catalogs are read elsewhere (src/metadata/catalog.ts), so every rule here is unit-testable.
  */
-import type { PostgresTarget } from "../config.js";
+import type { EmptyJoinKeys, PostgresTarget } from "../config.js";
 import { cypherTypeName, valueKindOf } from "./types.js";
 import { isPlainIdentifier, propertyKeyProblem, type ValueKind } from "../script/literals.js";
 import {
@@ -46,6 +46,11 @@ export interface PlannedColumn {
   kind: ValueKind;
   /** The PostgreSQL type, for the plan and docs (e.g. "int8", "_text"). */
   pgType: string;
+  /**
+   * Set on a text column a relationship joins on (and not a key column): what its empty strings
+   * are (C360_EMPTY_JOIN_KEYS). Those are counted; `missing` ones are loaded as absent properties.
+   */
+  emptyString?: EmptyJoinKeys;
 }
 
 export interface TablePlan {
@@ -354,6 +359,48 @@ function notIncluded(
   return table.columns
     .map((column) => column.name)
     .filter((name) => !included.has(name) && !keyColumns.includes(name) && !excludedNames.has(name));
+}
+
+/** Per label, the properties its relationships join on (direct pairs and junction columns). */
+function joinProperties(relationships: readonly RelationshipPlan[]): Map<string, Set<string>> {
+  const joined = new Map<string, Set<string>>();
+  const add = (label: string, property: string) => {
+    const properties = joined.get(label) ?? new Set<string>();
+    properties.add(property);
+    joined.set(label, properties);
+  };
+  for (const r of relationships) {
+    for (const pair of r.direct ?? []) {
+      add(r.fromLabel, pair.from);
+      add(r.toLabel, pair.to);
+    }
+    for (const pair of r.junction?.toFrom ?? []) {
+      add(r.junction?.label as string, pair.junction);
+      add(r.fromLabel, pair.from);
+    }
+    for (const pair of r.junction?.toTo ?? []) {
+      add(r.junction?.label as string, pair.junction);
+      add(r.toLabel, pair.to);
+    }
+  }
+  return joined;
+}
+
+/**
+ * Marks the text and varchar join columns with what their empty strings are. A key column keeps its empty
+ * string: it names one node, which is no fan-out. Any other empty join value would match every
+ * other empty one, so an empty e-mail would link every account without one to every such ticket.
+ */
+export function markJoinColumns(plan: ExportPlan, policy: EmptyJoinKeys): void {
+  const joined = joinProperties(plan.relationships);
+  for (const table of plan.tables)
+    for (const column of table.columns)
+      if (
+        (column.pgType === "text" || column.pgType === "varchar") &&
+        joined.get(table.label)?.has(column.name) === true &&
+        !table.keyColumns.includes(column.name)
+      )
+        column.emptyString = policy;
 }
 
 export function buildPlan(

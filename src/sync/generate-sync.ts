@@ -15,6 +15,7 @@ import { recordRunFailure, finishRun } from "../control/run-log.js";
 import { checkDrift, saveSnapshots } from "../control/drift.js";
 import { sqlFile } from "../sql-files.js";
 import { toolVersion } from "../version.js";
+import type { EmptyJoinKeyCount } from "../generate/generate.js";
 import {
   closeConnections,
   countTables,
@@ -139,11 +140,14 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
         for (const statement of schemaStatements(plan, relationshipShapes(plan, rowCounts)))
           await writer.statement(statement);
         const batchSize = options.batchSize ?? defaultBatchSize;
-        const writing = { plan, syncs, sources, runId, since, state, batchSize, batched: true };
+        const empties = new Map<TablePlan, EmptyJoinKeyCount>();
+        const writing = { plan, syncs, sources, runId, since, state, batchSize, batched: true, empties };
         const guard = relationshipGuard(writer, driver, plan, options, directory);
         const rows = await writeChanges(guard ?? writer, { ...writing, stop: options.stop });
         await guard?.enforce(state, options.maxDeletePercent);
         await recordTables(control, started, changes, rows);
+        for (const [table, count] of empties)
+          await count.record(control, started.tableLogs.get(table) as number, table, logger);
         await saveSnapshots(control, runId, plan);
         return finishScript(control, writer, run, { runId, plan, changes, rows, logger: options.logger });
       });

@@ -6,8 +6,8 @@
  */
 import { AbortedError } from "../errors.js";
 import { hashSalt, readQuery, selectByKeysStatement } from "../extract/extract.js";
-import { encodeRow, provenanceKeys, runEntry } from "../generate/generate.js";
-import type { ExportPlan, PlannedSource } from "../metadata/plan.js";
+import { EmptyJoinKeyCount, encodeRow, provenanceKeys, runEntry } from "../generate/generate.js";
+import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
 import type { PgClient } from "../postgres/connection.js";
 import { sectionMarker } from "../script/format.js";
 import { nodeBatchStatement } from "../script/node-batches.js";
@@ -34,6 +34,8 @@ export interface ChangeWriting {
   /** Re-derive in bounded transactions (a script), or within the one transaction (a preview). */
   batched: boolean;
   stop?: StopRequest;
+  /** Filled per table with the empty strings met in join columns of the rows written. */
+  empties?: Map<TablePlan, EmptyJoinKeyCount>;
 }
 
 /** The created and updated rows of a table, fetched by key in batches, as node statements. */
@@ -43,6 +45,7 @@ async function writeUpserts(
   sink: StatementSink,
   runId: number,
   batchSize: number,
+  empties: EmptyJoinKeyCount,
 ): Promise<number> {
   const { table, spool } = sync;
   const keys = provenanceKeys(table);
@@ -57,7 +60,7 @@ async function writeUpserts(
       [hashSalt(table), ...values],
       batchSize,
     ))
-      for (const row of chunk) literals.push(encodeRow(table, keys, row, run));
+      for (const row of chunk) literals.push(encodeRow(table, keys, row, run, empties));
     rows += literals.length;
     if (literals.length > 0)
       await sink.statement(nodeBatchStatement(table.label, table.keyColumns, literals), `:${table.label}`);
@@ -117,7 +120,9 @@ export async function writeChanges(
     await sink.write(sectionMarker("nodes", sync.table));
     await writeStamps(sync, plan, sink, runId);
     const client = writing.sources.get(sync.table.source) as PgClient;
-    const written = await writeUpserts(sync, client, sink, runId, writing.batchSize);
+    const empties = new EmptyJoinKeyCount();
+    writing.empties?.set(sync.table, empties);
+    const written = await writeUpserts(sync, client, sink, runId, writing.batchSize, empties);
     await writeDeletes(sync, sink);
     rows.set(`${sync.table.source.sourceName}.${sync.table.table}`, written);
     if (writing.stop?.requested === true)

@@ -27,6 +27,7 @@ export function testConfig(controlDb: PostgresTarget): Config {
     maxDeletePercent: 20,
     keepScripts: 0,
     newColumns: "warn",
+    emptyJoinKeys: "missing",
     logLevel: "silent",
     envFile: undefined,
   };
