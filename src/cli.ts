@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { C360Error, ConfigError, ExitCode, MetadataError, messageOf } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { toolVersion } from "./version.js";
+import { recordConfigFailure } from "./control/run-log.js";
 import { settingFlags } from "./commands/context.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerGenerate } from "./commands/generate.js";
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
+    if (error instanceof ConfigError) await recordConfigFailure(error, createLogger());
     process.exitCode = reportError(error);
   }
 }

@@ -195,6 +195,41 @@ export interface ConfigSources {
   cwd?: string;
 }
 
+/** The control database's settings alone, if they are valid: a refused run can still be recorded. */
+function controlDbOf(raw: Record<string, string>): PostgresTarget | undefined {
+  const parsed = configSchema
+    .pick({
+      ETL_DB_HOST: true,
+      ETL_DB_PORT: true,
+      ETL_DB_NAME: true,
+      ETL_DB_USER: true,
+      ETL_DB_PASSWORD: true,
+    })
+    .safeParse({
+      ETL_DB_HOST: raw.ETL_DB_HOST,
+      ETL_DB_PORT: raw.ETL_DB_PORT,
+      ETL_DB_NAME: raw.ETL_DB_NAME,
+      ETL_DB_USER: raw.ETL_DB_USER,
+      ETL_DB_PASSWORD: raw.ETL_DB_PASSWORD,
+    });
+  return parsed.success ? controlTarget(parsed.data) : undefined;
+}
+
+function controlTarget(
+  c: Pick<
+    z.infer<typeof configSchema>,
+    "ETL_DB_HOST" | "ETL_DB_PORT" | "ETL_DB_NAME" | "ETL_DB_USER" | "ETL_DB_PASSWORD"
+  >,
+): PostgresTarget {
+  return {
+    host: c.ETL_DB_HOST,
+    port: c.ETL_DB_PORT,
+    database: c.ETL_DB_NAME,
+    user: c.ETL_DB_USER,
+    password: c.ETL_DB_PASSWORD === "" ? undefined : c.ETL_DB_PASSWORD,
+  };
+}
+
 export function loadConfig(sources: ConfigSources): Config {
   const problems: string[] = [];
   const cwd = sources.cwd ?? process.cwd();
@@ -239,20 +274,17 @@ export function loadConfig(sources: ConfigSources): Config {
     }
   }
   if (problems.length > 0 || !parsed.success) {
-    throw new ConfigError(problems, {
+    const error = new ConfigError(problems, {
       hint: "Fix the values above in .env, the environment or the flags; .env.example documents each setting.",
     });
+    const controlDb = controlDbOf(raw);
+    if (controlDb !== undefined) error.attempt = { controlDb };
+    throw error;
   }
 
   const c = parsed.data;
   return {
-    controlDb: {
-      host: c.ETL_DB_HOST,
-      port: c.ETL_DB_PORT,
-      database: c.ETL_DB_NAME,
-      user: c.ETL_DB_USER,
-      password: c.ETL_DB_PASSWORD === "" ? undefined : c.ETL_DB_PASSWORD,
-    },
+    controlDb: controlTarget(c),
     neo4j: {
       uri: c.NEO4J_URI,
       username: c.NEO4J_USERNAME,

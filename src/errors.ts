@@ -5,6 +5,8 @@
  * `process.exitCode`. The table is documented in the README under "Exit codes":
  * keep the two in step.
  */
+import type { PostgresTarget } from "./config.js";
+
 export const ExitCode = {
   ok: 0,
   /** A bug in c360: an error nobody anticipated. */
@@ -60,6 +62,11 @@ export class C360Error extends Error {
 /** Configuration problems, reported all at once. */
 export class ConfigError extends C360Error {
   readonly problems: readonly string[];
+  /**
+   * Where the failed attempt can be recorded: the control database, when its own settings are
+   * valid, and the command that was refused (set by the command that loaded the configuration).
+   */
+  attempt?: { controlDb: PostgresTarget; command?: string };
 
   constructor(problems: readonly string[], options: C360ErrorOptions = {}) {
     super(

@@ -1,5 +1,5 @@
 /**
- * Every attempt is a row in etl_run_logs, whatever stops it: bad metadata (exit 3), an unreachable
+ * Every attempt is a row in etl_run_logs, whatever stops it: a bad setting or bad metadata (exit 3), an unreachable
  * source (5), Neo4j down (6, found before anything is extracted) and a signal (130). `run`'s own
  * row says how the whole command ended, not only its first phase.
  */
@@ -39,6 +39,27 @@ async function attempt(args: string[], exitCode: number, extraEnv: Record<string
 }
 
 describe("every attempt is a row", () => {
+  it("a bad setting: failed, exit 3, the setting named; without a valid control database, no row", async () => {
+    const { rows } = await attempt(["run", "--output-dir", emptyDir()], ExitCode.config, {
+      C360_MAX_DELETE_PERCENT: "150",
+      NEO4J_URI: "nope",
+    });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.command, "run");
+    assert.equal(rows[0]?.status, "failed");
+    assert.equal(rows[0]?.exit_code, ExitCode.config);
+    assert.match(rows[0]?.error_message ?? "", /C360_MAX_DELETE_PERCENT.*must be between 0 and 100/);
+    assert.match(rows[0]?.error_message ?? "", /NEO4J_URI/, "every problem, as on stderr");
+
+    const load = await attempt(["load", "missing.cypher"], ExitCode.config, { C360_NEW_COLUMNS: "maybe" });
+    assert.equal(load.rows[0]?.command, "load");
+
+    // A control database named wrongly cannot take the row: the error says so, with exit 3.
+    const unrecorded = await attempt(["run"], ExitCode.config, { ETL_DB_PORT: "not-a-port" });
+    assert.equal(unrecorded.rows.length, 0);
+    assert.match(unrecorded.result.stderr, /ETL_DB_PORT/);
+  });
+
   it("bad metadata: failed, exit 3, the problem recorded", async () => {
     const control = universe().controlDb.database;
     await query(

@@ -3,6 +3,7 @@
  */
 import type { Command } from "commander";
 import { loadConfig, settings, type Config, type SettingName } from "../config.js";
+import { ConfigError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { withRunLock } from "../control/run-lock.js";
 import { installStopHandlers, type StopRequest } from "../signals.js";
@@ -35,9 +36,20 @@ export function contextFrom(command: Command, env: NodeJS.ProcessEnv = process.e
     const value = options[optionKey(flag)];
     if (value !== undefined) flags[name] = value;
   }
-  const config = loadConfig({ env, flags, envFile: options.envFile });
+  let config: Config;
+  try {
+    config = loadConfig({ env, flags, envFile: options.envFile });
+  } catch (error) {
+    // The commands that keep a run row keep one for this attempt too (see recordConfigFailure).
+    if (error instanceof ConfigError && error.attempt !== undefined && recordedCommands.has(command.name()))
+      error.attempt.command = command.name();
+    throw error;
+  }
   return { config, logger: createLogger({ level: config.logLevel }) };
 }
+
+/** The commands whose every attempt is a row in etl_run_logs. */
+const recordedCommands = new Set(["run", "generate", "load"]);
 
 /**
  * How commands that change things run: under the control database's run lock, with two-stage

@@ -2,10 +2,14 @@
  * The end of a run row in etl_run_logs, shared by every phase.
  */
 import type { PostgresTarget } from "../config.js";
+import type { ConfigError} from "../errors.js";
 import { AbortedError, C360Error, ExitCode, RefusedError, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { controlDbUnreachable, withClient, type PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
+import { toolVersion } from "../version.js";
+
+const recordingTimeouts = { connectMs: 5_000, statementMs: 10_000, lockMs: 5_000 };
 
 export type RunStatus = "completed" | "failed" | "aborted" | "refused";
 
@@ -52,7 +56,7 @@ export async function recordRunFailure(
         (fresh) => fresh.query(sqlFile("control/queries/finish-run-log.sql"), values),
         {
           applicationName: "c360 record failure",
-          timeouts: { connectMs: 5_000, statementMs: 10_000, lockMs: 5_000 },
+          timeouts: recordingTimeouts,
         },
       );
     } catch (logError) {
@@ -90,9 +94,35 @@ export async function recordCommandFailure(
       ]),
     {
       applicationName: "c360 record failure",
-      timeouts: { connectMs: 5_000, statementMs: 10_000, lockMs: 5_000 },
+      timeouts: recordingTimeouts,
     },
   ).catch((logError: unknown) =>
     logger.error({ err: messageOf(logError), runId }, "could not record the failed command in etl_run_logs"),
+  );
+}
+
+/**
+ * A command refused for its configuration, before it could open its run: on record all the same
+ * when the control database's own settings were valid (the row says which settings were not).
+ * Best effort, and never throws: an unreachable or uninitialized control database is the
+ * configuration's problem too, and the error already says what to fix.
+ */
+export async function recordConfigFailure(error: ConfigError, logger: Logger): Promise<void> {
+  const attempt = error.attempt;
+  if (attempt?.command === undefined) return;
+  const command = attempt.command;
+  await withClient(
+    attempt.controlDb,
+    controlDbUnreachable,
+    (client) =>
+      client.query(sqlFile("control/queries/insert-failed-run-log.sql"), [
+        command,
+        toolVersion,
+        error.exitCode,
+        error.message,
+      ]),
+    { applicationName: "c360 record failure", timeouts: recordingTimeouts },
+  ).catch((cause: unknown) =>
+    logger.debug({ err: messageOf(cause) }, "could not record the refused configuration"),
   );
 }
