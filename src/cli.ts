@@ -27,6 +27,8 @@ export function buildProgram(): Command {
         "only from .env or the environment.",
     )
     .option("--env-file <path>", "read settings from this file instead of ./.env")
+    // What bin/c360 passes --env-file as (Node itself would read the flag, see there).
+    .addOption(new Option("--c360-env-file <path>").hideHelp())
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
 

@@ -4,7 +4,9 @@
  * at once, so a user fixes their setup in one pass instead of one error per run.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
+import { projectRoot } from "./version.js";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
@@ -62,6 +64,12 @@ export const settings = {
     description:
       "After a successful `c360 run`, keep the newest this many registered scripts and remove the older ones (0: keep all)",
     default: "30",
+  },
+  C360_OUTPUT_DIR: {
+    flag: undefined,
+    description:
+      "Where scripts are written (--output-dir for one command); empty: $XDG_DATA_HOME/c360/scripts, by default ~/.local/share/c360/scripts",
+    default: "",
   },
   C360_LOG_LEVEL: {
     flag: "--log-level",
@@ -133,6 +141,7 @@ const configSchema = z
       .number({ error: "must be a whole number of scripts" })
       .int("must be a whole number of scripts")
       .min(0, "must be 0 (keep all) or more"),
+    C360_OUTPUT_DIR: z.string(),
     C360_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     }),
@@ -180,6 +189,8 @@ export interface Config {
   newColumns: "warn" | "block" | "refuse";
   /** What an empty string in a join column is: missing (the default), or a value like any other. */
   emptyJoinKeys: EmptyJoinKeys;
+  /** Where scripts are written: an absolute path (see defaultOutputDir). */
+  outputDir: string;
   logLevel: LogLevel;
   /** The `.env` file that was read, if any. */
   envFile: string | undefined;
@@ -193,6 +204,15 @@ export interface ConfigSources {
   /** An explicit `.env` path (must exist); default: `.env` in `cwd` if present. */
   envFile?: string | undefined;
   cwd?: string;
+}
+
+/**
+ * Where scripts go unless told: a per-user data directory, the same from any working directory
+ * (cron runs in /), never the working directory itself.
+ */
+export function defaultOutputDir(env: Readonly<Record<string, string | undefined>>): string {
+  const data = env.XDG_DATA_HOME ?? path.join(env.HOME ?? homedir(), ".local", "share");
+  return path.join(data, "c360", "scripts");
 }
 
 /** The control database's settings alone, if they are valid: a refused run can still be recorded. */
@@ -275,7 +295,7 @@ export function loadConfig(sources: ConfigSources): Config {
   }
   if (problems.length > 0 || !parsed.success) {
     const error = new ConfigError(problems, {
-      hint: "Fix the values above in .env, the environment or the flags; .env.example documents each setting.",
+      hint: `Fix the values above in .env, the environment or the flags; ${path.join(projectRoot, ".env.example")} documents each setting.`,
     });
     const controlDb = controlDbOf(raw);
     if (controlDb !== undefined) error.attempt = { controlDb };
@@ -300,6 +320,8 @@ export function loadConfig(sources: ConfigSources): Config {
     keepScripts: c.C360_KEEP_SCRIPTS,
     newColumns: c.C360_NEW_COLUMNS,
     emptyJoinKeys: c.C360_EMPTY_JOIN_KEYS,
+    outputDir:
+      c.C360_OUTPUT_DIR === "" ? defaultOutputDir(sources.env) : path.resolve(cwd, c.C360_OUTPUT_DIR),
     logLevel: c.C360_LOG_LEVEL,
     envFile,
   };

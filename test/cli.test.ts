@@ -31,6 +31,18 @@ describe("command line", () => {
     });
   }
 
+  it("a missing --env-file is c360's configuration error, naming the file, in either spelling", async () => {
+    for (const args of [
+      ["--env-file", "missing.env", "run"],
+      ["--env-file=missing.env", "run"],
+    ]) {
+      const result = await runCli(args);
+      assert.equal(result.code, ExitCode.config, result.stderr);
+      assert.match(result.stderr, /env file \S*missing\.env does not exist \(given with --env-file\)/);
+      assert.doesNotMatch(result.stderr, /^node:/m, "Node must not read the flag itself");
+    }
+  });
+
   it("an unknown command or option is a usage error", async () => {
     const unknownCommand = await runCli(["frobnicate"]);
     assert.equal(unknownCommand.code, ExitCode.usage);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { loadConfig } from "../src/config.js";
+import { loadConfig, settings } from "../src/config.js";
+import { projectRoot } from "../src/version.js";
 import { ConfigError, ExitCode } from "../src/errors.js";
 import { emptyDir, logLines, runCli } from "./helpers/cli.js";
 
@@ -30,6 +31,32 @@ describe("configuration", () => {
     assert.equal(config.neo4j.uri, "bolt://127.0.0.1:7687");
     assert.equal(config.neo4j.database, "neo4j");
     assert.equal(config.envFile, undefined);
+  });
+
+  it("writes scripts to a per-user data directory unless told, whatever the working directory", () => {
+    const cwd = emptyDir();
+    assert.equal(
+      loadConfig({ env: { HOME: "/home/ops" }, cwd }).outputDir,
+      "/home/ops/.local/share/c360/scripts",
+    );
+    assert.equal(
+      loadConfig({ env: { HOME: "/home/ops", XDG_DATA_HOME: "/data" }, cwd }).outputDir,
+      "/data/c360/scripts",
+    );
+    assert.equal(
+      loadConfig({ env: { C360_OUTPUT_DIR: "/var/lib/c360/scripts" }, cwd }).outputDir,
+      "/var/lib/c360/scripts",
+    );
+    assert.equal(loadConfig({ env: { C360_OUTPUT_DIR: "out" }, cwd }).outputDir, path.join(cwd, "out"));
+  });
+
+  it("documents every setting in .env.example and the README", () => {
+    const example = readFileSync(path.join(projectRoot, ".env.example"), "utf8");
+    const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
+    for (const name of Object.keys(settings)) {
+      assert.match(example, new RegExp(`^${name}=`, "m"), `${name} is not in .env.example`);
+      assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, "m"), `${name} is not in the README's table`);
+    }
   });
 
   it("takes .env, then the environment, then flags, each overriding the one before", () => {

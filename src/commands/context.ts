@@ -38,7 +38,7 @@ export function contextFrom(command: Command, env: NodeJS.ProcessEnv = process.e
   }
   let config: Config;
   try {
-    config = loadConfig({ env, flags, envFile: options.envFile });
+    config = loadConfig({ env, flags, envFile: options.envFile ?? options.c360EnvFile });
   } catch (error) {
     // The commands that keep a run row keep one for this attempt too (see recordConfigFailure).
     if (error instanceof ConfigError && error.attempt !== undefined && recordedCommands.has(command.name()))

@@ -80,7 +80,7 @@ export function progressReporter(
 }
 
 interface GenerateFlags {
-  outputDir: string;
+  outputDir?: string;
   batchSize: string;
   dryRun?: boolean;
   sync?: boolean;
@@ -98,7 +98,7 @@ export function registerGenerate(program: Command): void {
         "graph_output_YYYYMMDD_HHMMSS.cypher (UTC) under the output directory; register it in cypher_scripts " +
         "and log the run in etl_run_logs and etl_table_logs. Prints the script's path on stdout.",
     )
-    .option("--output-dir <dir>", "where to write the script", "generated")
+    .option("--output-dir <dir>", "where to write the script (default: C360_OUTPUT_DIR)")
     .option("--batch-size <rows>", "rows per node statement", String(defaultBatchSize))
     .option(
       "--sync",
@@ -123,7 +123,7 @@ export function registerGenerate(program: Command): void {
             controlDb: config.controlDb,
             neo4j: config.neo4j,
             timeouts: config.timeouts,
-            outputDir: path.resolve(options.outputDir),
+            outputDir: options.outputDir !== undefined ? path.resolve(options.outputDir) : config.outputDir,
             batchSize,
             logger,
             stop,
@@ -165,7 +165,7 @@ export function registerGenerate(program: Command): void {
         generate({
           controlDb: config.controlDb,
           timeouts: config.timeouts,
-          outputDir: path.resolve(options.outputDir),
+          outputDir: options.outputDir !== undefined ? path.resolve(options.outputDir) : config.outputDir,
           batchSize,
           logger,
           progress: progressReporter(logger),

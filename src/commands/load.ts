@@ -82,7 +82,7 @@ export function registerLoad(program: Command): void {
   addBulkOptions(load)
     .addHelpText(
       "after",
-      "\nExamples:\n  $ c360 load generated/graph_output_20251103_020000.cypher --clear\n  $ c360 load generated/graph_output_20251103_020000.cypher --resume\n  $ c360 load generated/graph_output_20251103_020000.cypher --bulk --clear --neo4j-home .neo4j",
+      "\nExamples:\n  $ c360 load ~/.local/share/c360/scripts/graph_output_20251103_020000.cypher --clear\n  $ c360 load ~/.local/share/c360/scripts/graph_output_20251103_020000.cypher --resume\n  $ c360 load ~/.local/share/c360/scripts/graph_output_20251103_020000.cypher --bulk --clear --neo4j-home .neo4j",
     )
     .action(
       async (

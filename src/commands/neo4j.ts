@@ -4,6 +4,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import type { Neo4jTarget } from "../config.js";
+import { ExitCode, TargetError } from "../errors.js";
 import { startLocalNeo4j } from "../neo4j-local/launcher.js";
 import { contextFrom } from "./context.js";
 
@@ -47,11 +48,22 @@ export function registerNeo4j(program: Command): void {
           { boltUri: engine.boltUri, home: options.home },
           "local Neo4j is running; Ctrl-C stops it",
         );
-        const stop = () => void engine.stop();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+        let signal: "SIGINT" | "SIGTERM" | undefined;
+        const stopOn = (received: "SIGINT" | "SIGTERM") => () => {
+          signal = received;
+          void engine.stop();
+        };
+        process.once("SIGINT", stopOn("SIGINT"));
+        process.once("SIGTERM", stopOn("SIGTERM"));
         const code = await engine.exited;
-        logger.info({ code }, "local Neo4j stopped");
+        // The engine's own code is SIGTERM's whatever stopped it: c360 reports the signal it got.
+        logger.info({ engineExitCode: code, signal }, "local Neo4j stopped");
+        if (signal !== undefined)
+          process.exitCode = signal === "SIGINT" ? ExitCode.interrupted : ExitCode.terminated;
+        else if (code !== 0)
+          throw new TargetError(`the local Neo4j exited on its own with code ${String(code)}`, {
+            hint: `See its logs in ${path.resolve(options.home)}.`,
+          });
       },
     );
 }

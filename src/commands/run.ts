@@ -80,7 +80,7 @@ async function fullRun(options: RunOptions): Promise<RunResult> {
   const generated = await generate({
     controlDb: config.controlDb,
     timeouts: config.timeouts,
-    outputDir: path.resolve(options.outputDir ?? "generated"),
+    outputDir: options.outputDir !== undefined ? path.resolve(options.outputDir) : config.outputDir,
     batchSize: options.batchSize,
     logger,
     command: "run",
@@ -120,7 +120,7 @@ async function runJob(options: RunOptions): Promise<RunResult> {
     controlDb: config.controlDb,
     neo4j: config.neo4j,
     timeouts: config.timeouts,
-    outputDir: path.resolve(options.outputDir ?? "generated"),
+    outputDir: options.outputDir !== undefined ? path.resolve(options.outputDir) : config.outputDir,
     batchSize: options.batchSize,
     logger,
     command: "run",
@@ -181,7 +181,7 @@ export function registerRun(program: Command): void {
       "--accept-drift",
       "accept this run's schema drift: new columns under C360_NEW_COLUMNS=block/refuse, a changed key (with --clear)",
     )
-    .option("--output-dir <dir>", "where to write the script", "generated")
+    .option("--output-dir <dir>", "where to write the script (default: C360_OUTPUT_DIR)")
     .option("--batch-size <rows>", "rows per node statement in the script", String(defaultBatchSize));
   addBulkOptions(run)
     .addHelpText(
@@ -194,7 +194,7 @@ export function registerRun(program: Command): void {
           clear?: boolean;
           allowDeletes?: boolean;
           acceptDrift?: boolean;
-          outputDir: string;
+          outputDir?: string;
           batchSize: string;
         } & BulkFlags,
         command: Command,

@@ -2,7 +2,7 @@
  * The end of a run row in etl_run_logs, shared by every phase.
  */
 import type { PostgresTarget } from "../config.js";
-import type { ConfigError} from "../errors.js";
+import type { ConfigError } from "../errors.js";
 import { AbortedError, C360Error, ExitCode, RefusedError, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { controlDbUnreachable, withClient, type PgClient } from "../postgres/connection.js";

@@ -5,18 +5,41 @@
  * outlive the Node process that started it.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { PrerequisiteError, TargetError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { killOnForcedExit } from "../signals.js";
-import { projectRoot } from "../version.js";
+import { projectRoot, toolVersion } from "../version.js";
 
 export const launcherDir = path.join(projectRoot, "neo4j-local");
-const launcherJar = path.join(launcherDir, "target", "c360-neo4j-local.jar");
-const launcherLib = path.join(launcherDir, "target", "lib");
 const readyMarker = "C360_NEO4J_READY ";
+
+/**
+ * Where the launcher is built: target/ beside its sources (a checkout, or a package installed
+ * where its user may write), else a per-version cache directory, for a package installed
+ * read-only (a global install as root). Never relative to the working directory.
+ */
+export function launcherBuildDir(): string {
+  const beside = path.join(launcherDir, "target");
+  if (existsSync(beside) || isWritable(launcherDir)) return beside;
+  const cache = process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache");
+  return path.join(cache, "c360", `neo4j-local-${toolVersion}`);
+}
+
+function isWritable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const launcherJar = () => path.join(launcherBuildDir(), "c360-neo4j-local.jar");
+const launcherLib = () => path.join(launcherBuildDir(), "lib");
 
 /** The JVM flags Neo4j's own launcher passes, which the embedded engine needs too. */
 const jvmFlags = [
@@ -35,14 +58,15 @@ export function neo4jJavaArgs(heap: string, mainClass: string, args: readonly st
     `-Xmx${heap}`,
     ...jvmFlags,
     "-cp",
-    [launcherJar, path.join(launcherLib, "*")].join(path.delimiter),
+    [launcherJar(), path.join(launcherLib(), "*")].join(path.delimiter),
     mainClass,
     ...args,
   ];
 }
 
 export function isLauncherBuilt(): boolean {
-  return existsSync(launcherJar) && existsSync(launcherLib) && readdirSync(launcherLib).length > 0;
+  const lib = launcherLib();
+  return existsSync(launcherJar()) && existsSync(lib) && readdirSync(lib).length > 0;
 }
 
 function requireCommand(command: string, args: string[], hint: string): void {
@@ -68,12 +92,23 @@ export function ensureLauncherBuilt(logger: Logger): void {
   logger.info(
     "building the local Neo4j launcher with Maven (the first build downloads Neo4j from Maven Central)",
   );
-  const build = spawnSync("mvn", ["-B", "-q", "-f", path.join(launcherDir, "pom.xml"), "package"], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const build = spawnSync(
+    "mvn",
+    [
+      "-B",
+      "-q",
+      "-Dstyle.color=never",
+      "-f",
+      path.join(launcherDir, "pom.xml"),
+      `-Dc360.buildDirectory=${launcherBuildDir()}`,
+      "package",
+    ],
+    // Maven's output is a log: to stderr, so that stdout stays c360's data (the Bolt URI).
+    { stdio: ["ignore", 2, 2] },
+  );
   if (build.status !== 0 || !isLauncherBuilt()) {
     throw new PrerequisiteError("building the local Neo4j launcher failed (see Maven's output above)", {
-      hint: `Run \`mvn -f ${path.relative(process.cwd(), launcherDir) || "."}/pom.xml package\` to see the problem.`,
+      hint: `Run \`mvn -f ${path.join(launcherDir, "pom.xml")} -Dc360.buildDirectory=${launcherBuildDir()} package\` to see the problem.`,
     });
   }
 }

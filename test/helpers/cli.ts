@@ -18,6 +18,8 @@ export interface CliOptions {
   /** Default: a fresh empty directory, so no developer's .env leaks into a test. */
   cwd?: string;
   timeoutMs?: number;
+  /** The executable: this checkout's bin/c360 unless told (an installed package's, say). */
+  command?: string;
 }
 
 /** Settings that must not leak from the developer's shell into a test's CLI run. */
@@ -37,6 +39,8 @@ export function emptyDir(): string {
   return dir;
 }
 
+let scratchDataHome: string | undefined;
+
 export interface RunningCli {
   child: ChildProcess;
   result: Promise<CliResult>;
@@ -48,10 +52,13 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !settingPrefixes.some((prefix) => key.startsWith(prefix))) env[key] = value;
   }
+  // Scripts a test does not direct go to a scratch data directory, never the developer's.
+  env.XDG_DATA_HOME = scratchDataHome ??= emptyDir();
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value !== undefined) env[key] = value;
   }
-  const child = spawn(process.execPath, [path.join(projectRoot, "bin", "c360.js"), ...args], {
+  // The command as users run it (bin/c360, which hands Node's own flags over to c360).
+  const child = spawn(options.command ?? path.join(projectRoot, "bin", "c360"), args, {
     cwd: options.cwd ?? emptyDir(),
     env,
     stdio: ["ignore", "pipe", "pipe"],

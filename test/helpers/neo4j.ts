@@ -2,6 +2,8 @@
  * The test run's real Neo4j, started once by test/run-tests.ts and shared by every suite
  * (suites run one at a time, each starting from an empty graph).
  */
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Driver } from "neo4j-driver";
 import { defaultTimeouts, type Config, type Neo4jTarget, type PostgresTarget } from "../../src/config.js";
 import { clearGraph } from "../../src/load/load.js";
@@ -28,6 +30,7 @@ export function testConfig(controlDb: PostgresTarget): Config {
     keepScripts: 0,
     newColumns: "warn",
     emptyJoinKeys: "missing",
+    outputDir: path.join(tmpdir(), "c360-test-scripts"),
     logLevel: "silent",
     envFile: undefined,
   };
