@@ -1,3 +1,4 @@
+// Payment fraud: which accounts share a credit card?
 MATCH (a1:Account)-[:HAS_PAYMENT_METHOD]->(pm1:PaymentMethod)
 MATCH (a2:Account)-[:HAS_PAYMENT_METHOD]->(pm2:PaymentMethod)
 WHERE a1.account_id < a2.account_id

@@ -1,3 +1,4 @@
+// Customer lifetime value: each customer's profile, spend and activity segment
 MATCH (a:Account)
 OPTIONAL MATCH (a)-[:HAS_SUBSCRIPTION]->(s:Subscription)-[:SUBSCRIBED_TO]->(p:Plan)
 OPTIONAL MATCH (a)-[:WATCHED]->(pe:PlayEvent)-[:PLAYED]->(m:Media)

@@ -1,3 +1,4 @@
+// Churn risk: which customers are at risk (relative to 2025-11-03, the sample's "now")?
 // NOTE: datetime() is hardcoded to '2025-11-03' to work with sample data
 WITH datetime('2025-11-03T00:00:00') AS now
 MATCH (a:Account)-[:HAS_SUBSCRIPTION]->(s:Subscription)

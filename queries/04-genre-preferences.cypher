@@ -1,3 +1,4 @@
+// Genre preferences: what does each user love?
 MATCH (a:Account)-[:WATCHED]->(pe:PlayEvent)-[:PLAYED]->(m:Media)
 WITH a, m.genre AS genre, COUNT(*) AS watches
 ORDER BY a.account_id, watches DESC

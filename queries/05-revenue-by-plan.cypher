@@ -1,3 +1,4 @@
+// Revenue by plan: what does each plan bring in?
 MATCH (p:Plan)<-[:SUBSCRIBED_TO]-(s:Subscription)<-[:HAS_SUBSCRIPTION]-(a:Account)
 WHERE s.status IN ['active', 'Active']
 OPTIONAL MATCH (a)-[:WATCHED]->(pe:PlayEvent)

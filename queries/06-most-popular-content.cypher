@@ -1,3 +1,4 @@
+// Most popular content: what is watched most, and finished?
 MATCH (m:Media)<-[:PLAYED]-(pe:PlayEvent)
 WITH m,
      COUNT(*) AS total_events,

@@ -1,3 +1,4 @@
+// Device analysis: which devices are shared, and which raise technical tickets?
 MATCH (pe:PlayEvent)<-[:WATCHED]-(a:Account)
 WITH pe.device_fingerprint AS device,
      COUNT(*) AS usage_count,

@@ -1,3 +1,4 @@
+// Customer journey: everything about john.smith@email.com
 MATCH (a:Account {email: 'john.smith@email.com'})
 OPTIONAL MATCH (a)-[:HAS_SUBSCRIPTION]->(s:Subscription)-[:SUBSCRIBED_TO]->(p:Plan)
 OPTIONAL MATCH (a)-[:HAS_PAYMENT_METHOD]->(pm:PaymentMethod)

@@ -1,3 +1,4 @@
+// Most active streamers: who streams the most?
 MATCH (a:Account)-[:WATCHED]->(pe:PlayEvent)-[:PLAYED]->(m:Media)
 WITH a,
      COUNT(DISTINCT pe) AS total_streams,

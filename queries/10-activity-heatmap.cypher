@@ -1,3 +1,4 @@
+// Activity heatmap: when in the day are accounts active?
 MATCH (pe:PlayEvent)
 WITH pe.event_timestamp.hour AS hour_of_day, COUNT(*) AS streams
 ORDER BY hour_of_day

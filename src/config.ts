@@ -71,6 +71,12 @@ export const settings = {
       "Where scripts are written (--output-dir for one command); empty: $XDG_DATA_HOME/c360/scripts, by default ~/.local/share/c360/scripts",
     default: "",
   },
+  C360_QUERIES_DIR: {
+    flag: undefined,
+    description:
+      "The folder of .cypher files `c360 query` runs (--dir for one command); empty: the bundled queries/",
+    default: "",
+  },
   C360_LOG_LEVEL: {
     flag: "--log-level",
     description: "Log level: fatal, error, warn, info, debug, trace, silent",
@@ -142,6 +148,7 @@ const configSchema = z
       .int("must be a whole number of scripts")
       .min(0, "must be 0 (keep all) or more"),
     C360_OUTPUT_DIR: z.string(),
+    C360_QUERIES_DIR: z.string(),
     C360_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     }),
@@ -191,6 +198,8 @@ export interface Config {
   emptyJoinKeys: EmptyJoinKeys;
   /** Where scripts are written: an absolute path (see defaultOutputDir). */
   outputDir: string;
+  /** The folder `c360 query` reads: an absolute path. */
+  queriesDir: string;
   logLevel: LogLevel;
   /** The `.env` file that was read, if any. */
   envFile: string | undefined;
@@ -322,6 +331,10 @@ export function loadConfig(sources: ConfigSources): Config {
     emptyJoinKeys: c.C360_EMPTY_JOIN_KEYS,
     outputDir:
       c.C360_OUTPUT_DIR === "" ? defaultOutputDir(sources.env) : path.resolve(cwd, c.C360_OUTPUT_DIR),
+    queriesDir: path.resolve(
+      cwd,
+      c.C360_QUERIES_DIR === "" ? path.join(projectRoot, "queries") : c.C360_QUERIES_DIR,
+    ),
     logLevel: c.C360_LOG_LEVEL,
     envFile,
   };

@@ -1,6 +1,7 @@
 /**
  * `c360 query [name]`: run the analytics queries and print their results.
  */
+import path from "node:path";
 import type { Command } from "commander";
 import { withDriver } from "../neo4j/driver.js";
 import { formatTable, jsonValue, runQuery, selectQueries, type QueryResult } from "../query/queries.js";
@@ -11,8 +12,9 @@ export async function runQueries(
   neo4j: Neo4jTarget,
   timeouts: Timeouts,
   selector: string | undefined,
+  dir?: string,
 ): Promise<QueryResult[]> {
-  const queries = selectQueries(selector);
+  const queries = selectQueries(selector, dir);
   return withDriver(neo4j, timeouts, async (driver) => {
     const results: QueryResult[] = [];
     for (const query of queries) results.push(await runQuery(driver, neo4j.database, query));
@@ -24,27 +26,38 @@ export function printResults(results: QueryResult[], json: boolean): void {
   if (json) {
     const out = results.map((r) => ({
       query: r.name,
+      title: r.title ?? null,
       rows: r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, jsonValue(row[i])]))),
     }));
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
-  for (const result of results) process.stdout.write(`\n== ${result.name}\n${formatTable(result)}\n`);
+  for (const result of results) {
+    const heading = result.title !== undefined ? `${result.title} (${result.name})` : result.name;
+    process.stdout.write(`\n== ${heading}\n${formatTable(result)}\n`);
+  }
 }
 
 export function registerQuery(program: Command): void {
   program
     .command("query")
-    .summary("run one or all of the analytics queries in queries/ and print the results")
+    .summary("run Cypher query files (the bundled analytics queries, or yours) and print the results")
     .description(
-      "Run the queries in queries/ against NEO4J_URI and print each result as a table (or JSON with --json). " +
-        "Name a query by number (8), or by part of its file name (journey); without a name, all ten run.",
+      "Run queries against NEO4J_URI and print each result as a table titled with the question it answers " +
+        "(or JSON with --json). Name a query file by its path, or a query in the folder (--dir, C360_QUERIES_DIR, " +
+        "by default the bundled queries/) by number (8) or part of its file name (journey); without a name, " +
+        "every query in the folder runs. A query's title is its file's first line when that is a // comment.",
     )
-    .argument("[name]", "which query: a number or part of its name")
+    .argument("[name]", "a .cypher file, or a query in the folder: a number or part of its name")
+    .option("--dir <dir>", "the folder of .cypher files (default: C360_QUERIES_DIR)")
     .option("--json", "print JSON for machines instead of tables")
-    .addHelpText("after", "\nExamples:\n  $ c360 query\n  $ c360 query 8\n  $ c360 query fraud --json")
-    .action(async (name: string | undefined, options: { json?: boolean }, command: Command) => {
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ c360 query\n  $ c360 query 8\n  $ c360 query fraud --json\n  $ c360 query ./my-question.cypher\n  $ c360 query --dir /srv/c360/queries",
+    )
+    .action(async (name: string | undefined, options: { json?: boolean; dir?: string }, command: Command) => {
       const { config } = contextFrom(command);
-      printResults(await runQueries(config.neo4j, config.timeouts, name), options.json === true);
+      const dir = options.dir !== undefined ? path.resolve(options.dir) : config.queriesDir;
+      printResults(await runQueries(config.neo4j, config.timeouts, name, dir), options.json === true);
     });
 }

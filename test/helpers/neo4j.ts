@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Driver } from "neo4j-driver";
 import { defaultTimeouts, type Config, type Neo4jTarget, type PostgresTarget } from "../../src/config.js";
 import { clearGraph } from "../../src/load/load.js";
+import { projectRoot } from "../../src/version.js";
 import { createDriver } from "../../src/neo4j/driver.js";
 
 export function testNeo4j(): Neo4jTarget {
@@ -31,6 +32,7 @@ export function testConfig(controlDb: PostgresTarget): Config {
     newColumns: "warn",
     emptyJoinKeys: "missing",
     outputDir: path.join(tmpdir(), "c360-test-scripts"),
+    queriesDir: path.join(projectRoot, "queries"),
     logLevel: "silent",
     envFile: undefined,
   };
