@@ -17,6 +17,7 @@ import { registerQuery } from "./commands/query.js";
 import { registerRun } from "./commands/run.js";
 import { registerNeo4j } from "./commands/neo4j.js";
 import { registerSample } from "./commands/sample.js";
+import { registerStatus } from "./commands/status.js";
 
 export function buildProgram(): Command {
   const program = new Command("c360")
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerLoad(program);
   registerQuery(program);
+  registerStatus(program);
   registerInit(program);
   registerSample(program);
   registerNeo4j(program);

@@ -173,12 +173,15 @@ function fit(text: string, width: number): string {
 
 const maxColumnWidth = 60;
 
-export function formatTable(result: Pick<QueryResult, "columns" | "rows">): string {
+export function formatTable(
+  result: Pick<QueryResult, "columns" | "rows">,
+  maxWidth = maxColumnWidth,
+): string {
   const headers = result.columns.map(displayHeader);
   const cells = result.rows.map((row) => row.map(displayValue));
   const widths = headers.map((header, i) =>
     Math.min(
-      maxColumnWidth,
+      maxWidth,
       Math.max(
         displayWidth(header),
         ...cells.map((row) => displayWidth((row[i] ?? "").replace(/[\r\n\t]/g, " "))),
