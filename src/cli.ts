@@ -16,6 +16,7 @@ import { registerPlan } from "./commands/plan.js";
 import { registerQuery } from "./commands/query.js";
 import { registerRun } from "./commands/run.js";
 import { registerNeo4j } from "./commands/neo4j.js";
+import { registerModel } from "./commands/model.js";
 import { registerSample } from "./commands/sample.js";
 import { registerStatus } from "./commands/status.js";
 
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerLoad(program);
   registerQuery(program);
   registerStatus(program);
+  registerModel(program);
   registerInit(program);
   registerSample(program);
   registerNeo4j(program);

@@ -56,6 +56,8 @@ export interface PlannedColumn {
 export interface TablePlan {
   mappingId: number;
   source: PlannedSource;
+  /** The PostgreSQL schema holding the table (node_label_mappings.schema_name). */
+  schema: string;
   table: string;
   label: string;
   columns: PlannedColumn[];
@@ -318,6 +320,7 @@ function planTable(
   return {
     mappingId: row.mapping_id,
     source,
+    schema: "public",
     table: row.table_name,
     label: row.node_label,
     columns,
