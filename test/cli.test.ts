@@ -4,13 +4,35 @@ import { ExitCode } from "../src/errors.js";
 import { toolVersion } from "../src/version.js";
 import { runCli } from "./helpers/cli.js";
 
-const commands = ["demo", "run", "generate", "load", "query", "status", "model", "init", "sample load", "neo4j"];
+const commands = [
+  "demo",
+  "run",
+  "generate",
+  "load",
+  "query",
+  "status",
+  "model",
+  "init",
+  "sample load",
+  "neo4j",
+];
 
 describe("command line", () => {
   it("--help lists every command with a one-line description", async () => {
     const result = await runCli(["--help"]);
     assert.equal(result.code, 0);
-    for (const name of ["demo", "run", "generate", "load", "query", "status", "model", "init", "sample", "neo4j"]) {
+    for (const name of [
+      "demo",
+      "run",
+      "generate",
+      "load",
+      "query",
+      "status",
+      "model",
+      "init",
+      "sample",
+      "neo4j",
+    ]) {
       assert.match(result.stdout, new RegExp(`^  ${name}\\b.*\\S.*$`, "m"), `${name} missing from --help`);
     }
     assert.match(result.stdout, /--db-host/);
