@@ -9,6 +9,7 @@ import { toolVersion } from "./version.js";
 import { recordConfigFailure } from "./control/run-log.js";
 import { settingFlags } from "./commands/context.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerInit } from "./commands/init.js";
 import { registerLoad } from "./commands/load.js";
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerStatus(program);
   registerModel(program);
+  registerDoctor(program);
   registerInit(program);
   registerSample(program);
   registerNeo4j(program);
