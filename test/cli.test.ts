@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { describe, it } from "node:test";
 import { ExitCode } from "../src/errors.js";
-import { toolVersion } from "../src/version.js";
+import { projectRoot, toolVersion } from "../src/version.js";
 import { runCli } from "./helpers/cli.js";
 
 const commands = [
@@ -65,6 +67,16 @@ describe("command line", () => {
       assert.match(result.stderr, /env file \S*missing\.env does not exist \(given with --env-file\)/);
       assert.doesNotMatch(result.stderr, /^node:/m, "Node must not read the flag itself");
     }
+  });
+
+  it("a reader that closes stdout early is no crash", () => {
+    // `true` exits without reading: c360, starting later, writes into a closed pipe every time.
+    const bin = path.join(projectRoot, "bin", "c360");
+    const piped = spawnSync("sh", ["-c", `{ "${bin}" plan --help; echo "exit=$?" >&2; } | true`], {
+      encoding: "utf8",
+    });
+    assert.match(piped.stderr, /^exit=0$/m, piped.stderr);
+    assert.doesNotMatch(piped.stderr, /EPIPE|Unhandled/);
   });
 
   it("an unknown command or option is a usage error", async () => {
