@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import neo4j from "neo4j-driver";
+import { ExitCode } from "../src/errors.js";
 import { createDriver, serverVersion } from "../src/neo4j/driver.js";
 import { projectRoot } from "../src/version.js";
 import { emptyDir } from "./helpers/cli.js";
@@ -62,6 +63,7 @@ describe("the local Neo4j", () => {
       await own.close();
     }
     child.kill("SIGINT");
-    assert.equal(await exited, 0);
+    // Stopped by Ctrl-C: 130, as a shell reports a program SIGINT ended.
+    assert.equal(await exited, ExitCode.interrupted);
   });
 });

@@ -1,6 +1,7 @@
--- Columns of the given tables in the public schema, in table order, with their types resolved
--- through domains, and the element type of arrays. $1: table names.
-SELECT c.relname AS table_name,
+-- Columns of the given tables, in table order, with their types resolved through domains, and
+-- the element type of arrays. $1: schema names, $2: table names (pairs, by position).
+SELECT n.nspname AS schema_name,
+       c.relname AS table_name,
        a.attname AS column_name,
        a.attnum AS position,
        a.attnotnull AS not_null,
@@ -12,7 +13,6 @@ JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdroppe
 JOIN pg_type t ON t.oid = a.atttypid
 JOIN pg_type base ON base.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
 LEFT JOIN pg_type element ON element.oid = base.typelem AND base.typcategory = 'A'
-WHERE n.nspname = 'public'
+WHERE (n.nspname, c.relname) IN (SELECT s, t FROM unnest($1::text[], $2::text[]) AS wanted (s, t))
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-  AND c.relname = ANY ($1::text[])
-ORDER BY c.relname, a.attnum;
+ORDER BY n.nspname, c.relname, a.attnum;

@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { cypherTypeName } from "../metadata/types.js";
-import type { ExportPlan, TablePlan } from "../metadata/plan.js";
+import { qualifiedTable, type ExportPlan, type TablePlan } from "../metadata/plan.js";
 import { defaultBatchSize, dryRun, generate, type GenerateProgress } from "../generate/generate.js";
 import { RefusedError } from "../errors.js";
 import { generateSync } from "../sync/generate-sync.js";
@@ -25,7 +25,7 @@ export function formatPlan(plan: ExportPlan): string {
   const lines: string[] = [];
   for (const table of plan.tables) {
     lines.push(
-      `:${table.label}  <-  ${table.source.sourceName}.${table.table}  (key: ${table.keyColumns.join(", ")})`,
+      `:${table.label}  <-  ${table.source.sourceName}.${table.schema}.${table.table}  (key: ${table.keyColumns.join(", ")})`,
     );
     for (const column of table.columns) {
       lines.push(`    ${column.name}  ${column.pgType} -> ${cypherTypeName(column.kind)}`);
@@ -53,7 +53,7 @@ export function progressReporter(
   logger: Logger,
   stream: NodeJS.WriteStream = process.stderr,
 ): GenerateProgress {
-  const name = (table: TablePlan) => `${table.source.sourceName}.${table.table} -> :${table.label}`;
+  const name = (table: TablePlan) => `${table.source.sourceName}.${qualifiedTable(table)} -> :${table.label}`;
   if (stream.isTTY !== true) {
     return {
       tableStarted: (table, total) => logger.info({ table: name(table), rows: total }, "extracting"),

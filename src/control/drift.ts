@@ -12,7 +12,7 @@
  */
 import type { Logger } from "../logger.js";
 import { ExitCode, MetadataError } from "../errors.js";
-import type { ExportPlan, TablePlan } from "../metadata/plan.js";
+import { qualifiedTable, type ExportPlan, type TablePlan } from "../metadata/plan.js";
 import type { PgClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
 
@@ -100,7 +100,7 @@ async function readSnapshots(control: PgClient): Promise<Map<string, TableShape>
   );
 }
 
-const where = (d: Drift) => `${d.table.source.sourceName}.${d.table.table}`;
+const where = (d: Drift) => `${d.table.source.sourceName}.${qualifiedTable(d.table)}`;
 
 export function describeDrift(d: Drift): string {
   switch (d.change) {
@@ -149,7 +149,7 @@ function block(table: TablePlan, column: string): void {
 export async function previewDrift(control: PgClient, plan: ExportPlan): Promise<Drift[]> {
   const snapshots = await readSnapshots(control);
   return plan.tables.flatMap((table) => {
-    const previous = snapshots.get(`${table.source.sourceId}/${table.table}`);
+    const previous = snapshots.get(`${table.source.sourceId}/${qualifiedTable(table)}`);
     return previous === undefined ? [] : driftOf(table, previous);
   });
 }
@@ -175,7 +175,7 @@ export async function checkDrift(
     await control.query(sqlFile("control/queries/insert-schema-drift.sql"), [
       runId,
       d.table.source.sourceId,
-      d.table.table,
+      qualifiedTable(d.table),
       d.change,
       d.column ?? null,
       d.from ?? null,
@@ -196,7 +196,7 @@ export async function saveSnapshots(control: PgClient, runId: number, plan: Expo
     const shape = shapeOf(table);
     await control.query(sqlFile("control/queries/upsert-table-snapshot.sql"), [
       table.source.sourceId,
-      table.table,
+      qualifiedTable(table),
       JSON.stringify(shape.columns),
       shape.excluded,
       JSON.stringify(shape.key),

@@ -33,6 +33,11 @@ export function hashSalt(table: TablePlan): string {
   ]);
 }
 
+/** The table as SQL names it: schema and name, each quoted. */
+export function tableRef(table: Pick<TablePlan, "schema" | "table">): string {
+  return `${quoteIdent(table.schema)}.${quoteIdent(table.table)}`;
+}
+
 /**
  * Types whose equality means the value c360 writes is the same, so the row hash takes them as
  * they are (far cheaper than formatting them as text). Text is hashed byte for byte (COLLATE "C"):
@@ -81,7 +86,7 @@ function selectList(table: TablePlan): string {
 /** Every row, in key order; its one parameter is hashSalt. */
 export function selectStatement(table: TablePlan): string {
   return (
-    `SELECT ${selectList(table)} FROM "public".${quoteIdent(table.table)}` +
+    `SELECT ${selectList(table)} FROM ${tableRef(table)}` +
     ` ORDER BY ${table.keyColumns.map(quoteIdent).join(", ")}`
   );
 }
@@ -104,7 +109,7 @@ export function selectByKeysStatement(table: TablePlan): string {
     .map((type, i) => `$${i + 2}::${type}[]`)
     .join(", ");
   return (
-    `SELECT ${selectList(table)} FROM "public".${quoteIdent(table.table)}` +
+    `SELECT ${selectList(table)} FROM ${tableRef(table)}` +
     ` WHERE (${keys}) IN (SELECT * FROM unnest(${arrays})) ORDER BY ${keys}`
   );
 }
@@ -120,15 +125,13 @@ export function keyHashStatement(table: TablePlan, kinds: readonly ("integer" | 
     kinds[i] === "integer" ? `src.${quoteIdent(key)}` : `src.${quoteIdent(key)}::text COLLATE "C"`,
   );
   return (
-    `SELECT ${keys.join(", ")}, ${rowHashSql(table)}::text FROM "public".${quoteIdent(table.table)} AS src` +
+    `SELECT ${keys.join(", ")}, ${rowHashSql(table)}::text FROM ${tableRef(table)} AS src` +
     ` ORDER BY ${order.join(", ")}`
   );
 }
 
 export async function countRows(client: PgClient, table: TablePlan): Promise<number> {
-  const result = await client.query<{ n: string }>(
-    `SELECT count(*) AS n FROM "public".${quoteIdent(table.table)}`,
-  );
+  const result = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${tableRef(table)}`);
   return Number(result.rows[0]?.n ?? 0);
 }
 

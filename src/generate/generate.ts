@@ -29,6 +29,7 @@ import { readSourceCatalogs } from "../metadata/catalog.js";
 import {
   buildPlan,
   markJoinColumns,
+  qualifiedTable,
   type ExportPlan,
   type PlannedColumn,
   type PlannedSource,
@@ -215,7 +216,7 @@ export async function startTableLogs(
   for (const table of plan.tables) {
     const inserted = await control.query<{ table_log_id: number }>(
       sqlFile("control/queries/insert-table-log.sql"),
-      [runId, table.source.sourceId, table.table, table.label, table.excluded.map((e) => e.column)],
+      [runId, table.source.sourceId, qualifiedTable(table), table.label, table.excluded.map((e) => e.column)],
     );
     tableLogs.set(table, inserted.rows[0]?.table_log_id as number);
   }
@@ -463,7 +464,7 @@ async function extractTable(job: TableJob, writing: TableWriting, control: PgCli
     writing.options.progress?.tableFinished(table, count, message);
     throw error instanceof C360Error
       ? error
-      : new SourceError(`extracting ${table.source.sourceName}.${table.table} failed: ${message}`, {
+      : new SourceError(`extracting ${table.source.sourceName}.${qualifiedTable(table)} failed: ${message}`, {
           cause: error,
         });
   }
@@ -548,7 +549,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         empties: new EmptyJoinKeyCount(),
       };
       const count = await extractTable(job, writing, control);
-      rows.set(`${table.source.sourceName}.${table.table}`, count);
+      rows.set(`${table.source.sourceName}.${qualifiedTable(table)}`, count);
       rowsExtracted += count;
     }
 

@@ -8,7 +8,7 @@ import { SourceError, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { withClient } from "../postgres/connection.js";
 import { sqlFile } from "../sql-files.js";
-import type { CatalogTable, SourceCatalog } from "./plan.js";
+import { catalogKey, type CatalogTable, type SourceCatalog } from "./plan.js";
 import { sourcePassword, sourceTarget } from "./plan.js";
 import type { ControlMetadata } from "./read.js";
 
@@ -22,7 +22,11 @@ export async function readSourceCatalogs(
   metadata: ControlMetadata,
   options: CatalogOptions,
 ): Promise<Map<number, SourceCatalog>> {
-  const tableNames = [...new Set(metadata.labelMappings.map((m) => m.table_name))];
+  // Every (schema, table) a mapping names, asked of every source: which one holds it is settled later.
+  const wanted = [
+    ...new Map(metadata.labelMappings.map((m) => [catalogKey(m.schema_name, m.table_name), m])).values(),
+  ];
+  const pairs = [wanted.map((m) => m.schema_name), wanted.map((m) => m.table_name)];
   const catalogs = new Map<number, SourceCatalog>();
   for (const source of metadata.sources.filter((s) => s.is_active)) {
     const password = sourcePassword(source, options.env);
@@ -33,22 +37,24 @@ export async function readSourceCatalogs(
         (message, cause) => new SourceError(message, { cause }),
         async (client) => {
           const columns = await client.query<{
+            schema_name: string;
             table_name: string;
             column_name: string;
             not_null: boolean;
             type_name: string;
             element_type_name: string | null;
-          }>(sqlFile("source/catalog-columns.sql"), [tableNames]);
-          const keys = await client.query<{ table_name: string; column_name: string }>(
+          }>(sqlFile("source/catalog-columns.sql"), pairs);
+          const keys = await client.query<{ schema_name: string; table_name: string; column_name: string }>(
             sqlFile("source/primary-keys.sql"),
-            [tableNames],
+            pairs,
           );
           const result = new Map<string, CatalogTable>();
           for (const row of columns.rows) {
-            let table = result.get(row.table_name);
+            const key = catalogKey(row.schema_name, row.table_name);
+            let table = result.get(key);
             if (table === undefined) {
               table = { columns: [], primaryKey: [] };
-              result.set(row.table_name, table);
+              result.set(key, table);
             }
             table.columns.push({
               name: row.column_name,
@@ -57,7 +63,8 @@ export async function readSourceCatalogs(
               elementTypeName: row.element_type_name ?? undefined,
             });
           }
-          for (const row of keys.rows) result.get(row.table_name)?.primaryKey.push(row.column_name);
+          for (const row of keys.rows)
+            result.get(catalogKey(row.schema_name, row.table_name))?.primaryKey.push(row.column_name);
           return result;
         },
         { timeouts: options.timeouts, applicationName: "c360 catalog" },

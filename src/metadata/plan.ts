@@ -29,8 +29,21 @@ export interface CatalogTable {
   primaryKey: string[];
 }
 
-/** A source's tables by name, or why it could not be read. */
+/** A source's tables by catalogKey, or why it could not be read. */
 export type SourceCatalog = { tables: Map<string, CatalogTable> } | { error: string };
+
+/** How a catalog names a table: by its schema and its name. */
+export function catalogKey(schema: string, table: string): string {
+  return JSON.stringify([schema, table]);
+}
+
+/**
+ * A table as messages and the control database's records name it: bare in `public` (as the
+ * original tool named every table), `schema.table` elsewhere.
+ */
+export function qualifiedTable(table: { schema: string; table: string }): string {
+  return table.schema === "public" ? table.table : `${table.schema}.${table.table}`;
+}
 
 export interface PlannedSource {
   sourceId: number;
@@ -99,7 +112,7 @@ function describeSource(row: SourceRow): string {
 }
 
 function describeLabelMapping(row: LabelMappingRow): string {
-  return `node_label_mappings row ${row.mapping_id} (${row.table_name} -> ${row.node_label})`;
+  return `node_label_mappings row ${row.mapping_id} (${qualifiedTable({ schema: row.schema_name, table: row.table_name })} -> ${row.node_label})`;
 }
 
 function describeRelationship(row: RelationshipMappingRow): string {
@@ -191,16 +204,18 @@ function mappingSource(row: LabelMappingRow, sources: Sources, report: Report): 
   }
   // A mapping written for the original tool: find the one active source that has the table.
   const active = sources.metadata.sources.filter((s) => s.is_active);
-  const holders = active.filter((s) => sources.tablesOf(s.source_id)?.has(row.table_name) === true);
+  const holders = active.filter(
+    (s) => sources.tablesOf(s.source_id)?.has(catalogKey(row.schema_name, row.table_name)) === true,
+  );
   if (holders.length > 1) {
     report.problems.push(
-      `${where}: table ${row.table_name} exists in ${holders.map((s) => s.source_name).join(" and ")}; set source_id to say which`,
+      `${where}: table ${row.schema_name}.${row.table_name} exists in ${holders.map((s) => s.source_name).join(" and ")}; set source_id to say which`,
     );
     return undefined;
   }
   // With a source unreachable, the table may be there: that source is reported already.
   if (holders[0] === undefined && sources.planned.size === active.length) {
-    report.problems.push(`${where}: no active source has a table named ${row.table_name}`);
+    report.problems.push(`${where}: no active source has a table ${row.schema_name}.${row.table_name}`);
   }
   return holders[0];
 }
@@ -295,15 +310,20 @@ function planTable(
     labelOwners.set(row.node_label, row);
   }
 
-  const table = sources.tablesOf(sourceRow.source_id)?.get(row.table_name);
+  const table = sources.tablesOf(sourceRow.source_id)?.get(catalogKey(row.schema_name, row.table_name));
   if (table === undefined) {
     report.problems.push(
-      `${where}: table ${row.table_name} does not exist in ${sourceRow.source_name} (schema public)`,
+      `${where}: table ${row.table_name} does not exist in ${sourceRow.source_name} (schema ${row.schema_name}); check schema_name and table_name`,
     );
     return undefined;
   }
+  // A rule names the table bare or as schema.table; bare, it protects that name in every schema
+  // (wider is the safe side for PII).
+  const qualified = `${row.schema_name}.${row.table_name}`;
   const exclusions = sources.metadata.exclusions.filter(
-    (rule) => rule.source_id === sourceRow.source_id && rule.table_name === row.table_name,
+    (rule) =>
+      rule.source_id === sourceRow.source_id &&
+      (rule.table_name === row.table_name || rule.table_name === qualified),
   );
   const excludedNames = new Set(exclusions.map((rule) => rule.column_name));
   // A rule that protects nothing fails closed: the column it named may be there under a new name.
@@ -320,7 +340,7 @@ function planTable(
   return {
     mappingId: row.mapping_id,
     source,
-    schema: "public",
+    schema: row.schema_name,
     table: row.table_name,
     label: row.node_label,
     columns,
@@ -493,9 +513,12 @@ function relationshipRowIsPlannable(
   }
   if (row.junction_label !== null && row.junction_table !== null) {
     const junction = tableByLabel.get(row.junction_label);
-    if (junction !== undefined && junction.table !== row.junction_table) {
+    if (
+      junction !== undefined &&
+      (junction.table !== row.junction_table || junction.schema !== row.junction_schema)
+    ) {
       problems.push(
-        `${where}: junction_label ${row.junction_label} is mapped to table ${junction.table}, not junction_table ${row.junction_table}`,
+        `${where}: junction_label ${row.junction_label} is mapped to table ${junction.schema}.${junction.table}, not junction_schema.junction_table ${row.junction_schema}.${row.junction_table}`,
       );
     }
   }

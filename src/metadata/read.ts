@@ -27,6 +27,8 @@ export interface ExclusionRow {
 export interface LabelMappingRow {
   mapping_id: number;
   source_id: number | null;
+  /** The table's schema (default public). */
+  schema_name: string;
   table_name: string;
   node_label: string;
   key_columns: string[] | null;
@@ -41,6 +43,7 @@ export interface RelationshipMappingRow {
   from_label: string;
   to_label: string;
   join_condition: string;
+  junction_schema: string;
   junction_table: string | null;
   junction_label: string | null;
   description: string | null;

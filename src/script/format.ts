@@ -82,7 +82,7 @@ export function headerComment(plan: ExportPlan, header: ScriptHeader): string {
             .map((e) => `${commentText(e.column)} (${commentText(e.reason ?? "no reason given")})`)
             .join(", ");
     lines.push(
-      `// table ${commentText(table.source.sourceName)}.${commentText(table.table)} -> :${table.label}` +
+      `// table ${commentText(table.source.sourceName)}.${commentText(table.schema)}.${commentText(table.table)} -> :${table.label}` +
         ` rows: ${header.rowCounts.get(table) ?? 0}; key: ${table.keyColumns.map(commentText).join(", ")};` +
         ` excluded: ${excluded}`,
     );
@@ -112,7 +112,7 @@ export function sectionMarker(section: Exclude<Section, "statements">, table?: T
   const what =
     table === undefined
       ? ""
-      : ` :${table.label} from ${commentText(table.source.sourceName)}.${commentText(table.table)}`;
+      : ` :${table.label} from ${commentText(table.source.sourceName)}.${commentText(table.schema)}.${commentText(table.table)}`;
   return `\n// ---- ${section}${what} ----\n`;
 }
 

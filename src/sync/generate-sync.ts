@@ -5,7 +5,7 @@
  */
 import { withDriver } from "../neo4j/driver.js";
 import { AbortedError, RefusedError } from "../errors.js";
-import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
+import { qualifiedTable, type ExportPlan, type PlannedSource, type TablePlan } from "../metadata/plan.js";
 import { connect, controlDbUnreachable, controlErrors, type PgClient } from "../postgres/connection.js";
 import { headerComment, sectionMarker, type LabelChanges } from "../script/format.js";
 import { relationshipShapes } from "../script/relationships.js";
@@ -82,7 +82,7 @@ async function recordTables(
     await control.query(sqlFile("control/queries/finish-table-log.sql"), [
       id,
       "completed",
-      rows.get(`${table.source.sourceName}.${table.table}`) ?? 0,
+      rows.get(`${table.source.sourceName}.${qualifiedTable(table)}`) ?? 0,
       null,
     ]);
   }

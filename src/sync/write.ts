@@ -7,7 +7,7 @@
 import { AbortedError } from "../errors.js";
 import { hashSalt, readQuery, selectByKeysStatement } from "../extract/extract.js";
 import { EmptyJoinKeyCount, encodeRow, provenanceKeys, runEntry } from "../generate/generate.js";
-import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
+import { qualifiedTable, type ExportPlan, type PlannedSource, type TablePlan } from "../metadata/plan.js";
 import type { PgClient } from "../postgres/connection.js";
 import { sectionMarker } from "../script/format.js";
 import { nodeBatchStatement } from "../script/node-batches.js";
@@ -124,7 +124,7 @@ export async function writeChanges(
     writing.empties?.set(sync.table, empties);
     const written = await writeUpserts(sync, client, sink, runId, writing.batchSize, empties);
     await writeDeletes(sync, sink);
-    rows.set(`${sync.table.source.sourceName}.${sync.table.table}`, written);
+    rows.set(`${sync.table.source.sourceName}.${qualifiedTable(sync.table)}`, written);
     if (writing.stop?.requested === true)
       throw new AbortedError(`sync stopped by a signal after ${sync.table.table}`, writing.stop.exitCode);
   }
