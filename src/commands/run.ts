@@ -6,12 +6,14 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { Config } from "../config.js";
 import { defaultBatchSize, generate } from "../generate/generate.js";
-import type { TablePlan } from "../metadata/plan.js";
+import { qualifiedTable, type ExportPlan, type TablePlan } from "../metadata/plan.js";
 import type { LabelChanges } from "../script/format.js";
 import type { WrittenScript } from "../script/writer.js";
 import { generateSync } from "../sync/generate-sync.js";
 import { loadScript, type LoadResult } from "../load/load.js";
-import { assertWritable } from "../neo4j/driver.js";
+import { assertWritable, withDriver } from "../neo4j/driver.js";
+import { formatTable } from "../query/queries.js";
+import { quoteName } from "../script/literals.js";
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
 import { parseBatchSize, progressReporter } from "./generate.js";
@@ -45,6 +47,53 @@ export interface RunResult {
   loaded?: LoadResult;
   /** A sync's changes per label. */
   changes?: ReadonlyMap<TablePlan, LabelChanges>;
+  /** What the run covered, and what the graph holds after it (see graphTotals). */
+  totals?: RunTotals;
+  /** From the command's start to the end of its load. */
+  elapsedMs?: number;
+}
+
+export interface RunTotals {
+  /** Per mapped table: its label, the rows read (a sync: written), the label's nodes in the graph. */
+  labels: Array<{ label: string; table: string; rows: number; nodes: number }>;
+  /** Per relationship type: what this run created, and how many the graph holds. */
+  types: Array<{ type: string; created: number; relationships: number }>;
+}
+
+/** The graph's counts per label and type after a load: the count store answers each in constant time. */
+async function graphTotals(
+  options: RunOptions,
+  plan: ExportPlan,
+  rows: ReadonlyMap<string, number>,
+  loaded: LoadResult | undefined,
+): Promise<RunTotals> {
+  const { neo4j } = options.config;
+  return withDriver(neo4j, options.config.timeouts, async (driver) => {
+    const count = async (cypher: string) =>
+      Number(
+        (
+          await driver.executeQuery(cypher, {}, { database: neo4j.database, routing: "READ" })
+        ).records[0]?.get("n") ?? 0,
+      );
+    const labels: RunTotals["labels"] = [];
+    for (const table of plan.tables) {
+      const name = `${table.source.sourceName}.${qualifiedTable(table)}`;
+      labels.push({
+        label: table.label,
+        table: name,
+        rows: rows.get(name) ?? 0,
+        nodes: await count(`MATCH (n:${quoteName(table.label)}) RETURN count(n) AS n`),
+      });
+    }
+    const types: RunTotals["types"] = [];
+    for (const relationship of plan.relationships)
+      types.push({
+        type: relationship.type,
+        created: loaded?.relationshipsByType.get(relationship.type)?.created ?? 0,
+        relationships: await count(`MATCH ()-[r:${quoteName(relationship.type)}]->() RETURN count(r) AS n`),
+      });
+    return { labels, types };
+  });
 }
 
 function loadOptions(options: RunOptions, script: WrittenScript, parentRunId: number) {
@@ -93,7 +142,21 @@ async function fullRun(options: RunOptions): Promise<RunResult> {
     preflight: options.bulk === undefined ? () => assertWritable(config.neo4j, config.timeouts) : undefined,
   });
   const loaded = await loadAsPartOf(options, generated.script, generated.runId);
-  return { kind: "full", script: generated.script, loaded };
+  const totals = await summarised(options, generated.plan, generated.rows, loaded);
+  return { kind: "full", script: generated.script, loaded, totals };
+}
+
+/** The run's totals, or none if Neo4j cannot say (the run itself is done and recorded). */
+async function summarised(
+  options: RunOptions,
+  plan: ExportPlan,
+  rows: ReadonlyMap<string, number>,
+  loaded: LoadResult | undefined,
+): Promise<RunTotals | undefined> {
+  return graphTotals(options, plan, rows, loaded).catch((error: unknown) => {
+    options.logger.warn({ err: messageOf(error) }, "could not read the graph's counts for the summary");
+    return undefined;
+  });
 }
 
 /**
@@ -104,7 +167,8 @@ async function fullRun(options: RunOptions): Promise<RunResult> {
  * successful run then prunes the oldest scripts (C360_KEEP_SCRIPTS).
  */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
-  const result = await runJob(options);
+  const started = Date.now();
+  const result = { ...(await runJob(options)), elapsedMs: Date.now() - started };
   const { config, logger } = options;
   // Housekeeping: the night's work is done and recorded, and a pruning problem does not undo it.
   await pruneScripts(config.controlDb, config.keepScripts, logger, config.timeouts).catch((error: unknown) =>
@@ -135,9 +199,22 @@ async function runJob(options: RunOptions): Promise<RunResult> {
     logger.info("the graph holds nothing c360 wrote for these mappings: a full load");
     return fullRun(options);
   }
-  if (synced.script === undefined) return { kind: "sync", changes: synced.changes };
+  // A sync reads every row but writes only the changed ones: those are its rows.
+  const written = new Map(
+    [...synced.changes].map(([table, c]) => [
+      `${table.source.sourceName}.${qualifiedTable(table)}`,
+      c.created + c.updated,
+    ]),
+  );
+  if (synced.script === undefined)
+    return {
+      kind: "sync",
+      changes: synced.changes,
+      totals: await summarised(options, synced.plan, written, undefined),
+    };
   const loaded = await loadAsPartOf(options, synced.script, synced.runId);
-  return { kind: "sync", script: synced.script, loaded, changes: synced.changes };
+  const totals = await summarised(options, synced.plan, written, loaded);
+  return { kind: "sync", script: synced.script, loaded, changes: synced.changes, totals };
 }
 
 /** What `run` prints on stdout: the script, then what changed, per label and per type. */
@@ -150,7 +227,7 @@ export function runSummary(result: RunResult): string {
     lines.push(
       `loaded ${loaded.statementsTotal} statements: ${c.nodesCreated} nodes and ${c.relationshipsCreated} relationships created`,
     );
-    return lines.join("\n") + "\n";
+    return lines.join("\n") + "\n" + totalsTable(result);
   }
   if (result.script === undefined) lines.push("sync: the graph already equals the sources; nothing to load");
   const unchanged: string[] = [];
@@ -163,7 +240,24 @@ export function runSummary(result: RunResult): string {
     else lines.push(`:${type}: ${c.created} created, ${c.deleted} deleted`);
   }
   if (unchanged.length > 0) lines.push(`unchanged: ${unchanged.join(", ")}`);
-  return lines.join("\n") + "\n";
+  return lines.join("\n") + "\n" + totalsTable(result);
+}
+
+/**
+ * Per label and type: the source table, the rows read (a sync: written), and what the graph now
+ * holds; then the time. Empty when the graph's counts could not be read.
+ */
+export function totalsTable(result: Pick<RunResult, "kind" | "totals" | "elapsedMs">): string {
+  const totals = result.totals;
+  if (totals === undefined) return "";
+  const rows: string[][] = [
+    ...totals.labels.map((l) => [`:${l.label}`, l.table, String(l.rows), String(l.nodes), ""]),
+    ...totals.types.map((t) => [`[:${t.type}]`, "", "", "", `${t.relationships} (${t.created} created)`]),
+  ];
+  const rowsRead = result.kind === "sync" ? "rows written" : "rows read";
+  const table = formatTable({ columns: ["label / type", "from", rowsRead, "nodes", "relationships"], rows });
+  const took = result.elapsedMs !== undefined ? `took ${(result.elapsedMs / 1000).toFixed(1)} s\n` : "";
+  return `\n${table.slice(0, table.lastIndexOf("\n"))}\n${took}`;
 }
 
 export function registerRun(program: Command): void {
