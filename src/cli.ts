@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { C360Error, ConfigError, ExitCode, MetadataError, messageOf } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { toolVersion } from "./version.js";
+import { stderrLine } from "./terminal.js";
 import { recordConfigFailure } from "./control/run-log.js";
 import { settingFlags } from "./commands/context.js";
 import { registerDemo } from "./commands/demo.js";
@@ -82,6 +83,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) await recordConfigFailure(error, createLogger());
     process.exitCode = reportError(error);
+  } finally {
+    stderrLine.settle();
   }
 }
 

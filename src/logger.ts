@@ -5,6 +5,7 @@
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
+import { stderrLine } from "./terminal.js";
 
 export type { Logger } from "pino";
 
@@ -29,7 +30,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino(
       { ...base, base: undefined },
       pretty({
-        destination: 2,
+        // Through the live line: a log line never runs into the progress line (src/terminal.ts).
+        destination: stderrLine.logStream(),
         sync: true,
         colorize: true,
         ignore: "pid,hostname",

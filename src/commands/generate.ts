@@ -10,6 +10,7 @@ import { RefusedError } from "../errors.js";
 import { generateSync } from "../sync/generate-sync.js";
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
+import { LiveLine, stderrLine } from "../terminal.js";
 
 /** The --batch-size flag as a number, or NaN when it is not a whole number from 1 to 100000. */
 export function parseBatchSize(command: Command, text: string): number {
@@ -64,17 +65,18 @@ export function progressReporter(
           : logger.error({ table: name(table), rows, err: error }, "extraction failed"),
     };
   }
-  const line = (table: TablePlan, text: string) => stream.write(`\r\x1b[2K  ${name(table)}  ${text}`);
+  const live = stream === process.stderr ? stderrLine : new LiveLine(stream);
+  const line = (table: TablePlan, text: string) => `  ${name(table)}  ${text}`;
   return {
-    tableStarted: (table, total) => {
-      line(table, `0 / ${total.toLocaleString("en")} rows`);
-    },
+    tableStarted: (table, total) => live.update(line(table, `0 / ${total.toLocaleString("en")} rows`)),
     tableProgress: (table, rows, total) =>
-      line(table, `${rows.toLocaleString("en")} / ${total.toLocaleString("en")} rows`),
+      live.update(line(table, `${rows.toLocaleString("en")} / ${total.toLocaleString("en")} rows`)),
     tableFinished: (table, rows, error) =>
-      line(
-        table,
-        error === undefined ? `${rows.toLocaleString("en")} rows\n` : `FAILED after ${rows} rows: ${error}\n`,
+      live.finish(
+        line(
+          table,
+          error === undefined ? `${rows.toLocaleString("en")} rows` : `FAILED after ${rows} rows: ${error}`,
+        ),
       ),
   };
 }

@@ -8,6 +8,7 @@ import type { BulkTarget } from "../load/bulk/bulk.js";
 import type { Logger } from "../logger.js";
 import { loadScript, type LoadProgress } from "../load/load.js";
 import { contextFrom, guarded } from "./context.js";
+import { LiveLine, stderrLine } from "../terminal.js";
 import { defaultLocalHome } from "./neo4j.js";
 
 export interface BulkFlags {
@@ -46,17 +47,18 @@ export function loadProgressReporter(
 ): LoadProgress {
   const started = Date.now();
   let lastLog = 0;
+  const live = stream === process.stderr ? stderrLine : new LiveLine(stream);
   return {
     statementDone(done, total, counters) {
       const seconds = Math.max(0.001, (Date.now() - started) / 1000);
       const entities = counters.nodesCreated + counters.relationshipsCreated;
       const rate = Math.round(entities / seconds);
       if (stream.isTTY === true) {
-        stream.write(
-          `\r\x1b[2K  statements ${done}/${total}  nodes ${counters.nodesCreated.toLocaleString("en")}  ` +
-            `relationships ${counters.relationshipsCreated.toLocaleString("en")}  ${rate.toLocaleString("en")} entities/s` +
-            (done === total ? "\n" : ""),
-        );
+        const text =
+          `  statements ${done}/${total}  nodes ${counters.nodesCreated.toLocaleString("en")}  ` +
+          `relationships ${counters.relationshipsCreated.toLocaleString("en")}  ${rate.toLocaleString("en")} entities/s`;
+        if (done === total) live.finish(text);
+        else live.update(text);
       } else if (Date.now() - lastLog > 5000 || done === total) {
         lastLog = Date.now();
         logger.info({ ...counters, statements: done, total, entitiesPerSecond: rate }, "loading");
