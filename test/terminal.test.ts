@@ -1,13 +1,15 @@
 /**
  * On a terminal (a pseudo-terminal from `script`), log lines and the live progress line never
- * share a line: a log line clears the progress line first, and it is drawn again below.
+ * share a line: a log line clears the progress line first, and it is drawn again below. And a
+ * hand-written script's RETURN rows are shown: a table on a terminal, JSON lines otherwise.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { projectRoot } from "../src/version.js";
-import { emptyDir } from "./helpers/cli.js";
+import { emptyDir, runCli } from "./helpers/cli.js";
 import { useSampleUniverse } from "./helpers/universe.js";
 
 const suite = useSampleUniverse("terminal");
@@ -59,5 +61,55 @@ describe("a calm terminal", () => {
       /(entities\/s|\d rows).*INFO:|INFO:.*(entities\/s|\/ \d+ rows)/.test(line),
     );
     assert.deepEqual(mixed, [], "a log line ran into the progress line");
+  });
+});
+
+describe("a hand-written script's RETURN rows", () => {
+  const script = () => {
+    const file = path.join(emptyDir(), "notes.cypher");
+    writeFileSync(
+      file,
+      [
+        "CREATE (:Note {n: 1, text: '日本語'});",
+        "CREATE (:Note {n: 2, text: 'plain'});",
+        "MATCH (note:Note) RETURN note.n, note.text AS text ORDER BY note.n;",
+        "UNWIND range(1, 50) AS i RETURN i;",
+        "MATCH (note:Note) DETACH DELETE note;",
+        "",
+      ].join("\n"),
+    );
+    return file;
+  };
+
+  it("prints them as JSON lines when stdout is not a terminal, the first 20 of each", async () => {
+    const result = await runCli(["load", script()], { env: suite.env() });
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split("\n");
+    assert.deepEqual(JSON.parse(lines[0] as string), {
+      statement: 3,
+      rows: [
+        { "note.n": 1, text: "日本語" },
+        { "note.n": 2, text: "plain" },
+      ],
+      total: 2,
+    });
+    const many = JSON.parse(lines[1] as string) as { statement: number; rows: unknown[]; total: number };
+    assert.equal(many.statement, 4);
+    assert.equal(many.rows.length, 20);
+    assert.equal(many.total, 50);
+    assert.match(lines[2] as string, /^loaded 5 statements/);
+  });
+
+  it("prints them as titled tables on a terminal", async () => {
+    const { code, output } = await onTerminal(["load", script()], suite.env());
+    assert.equal(code, 0, output);
+    const lines = visibleLines(output);
+    assert.ok(
+      lines.includes("== statement 3: MATCH (note:Note) RETURN note.n, note.text AS text ORDER BY note.n"),
+      output,
+    );
+    assert.ok(lines.includes("n  text"), "headers without the Cypher prefix");
+    assert.ok(lines.includes("1  日本語"));
+    assert.ok(lines.includes("(50 rows; the first 20 shown)"));
   });
 });

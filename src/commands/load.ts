@@ -7,6 +7,9 @@ import { Option, type Command as CommandType } from "commander";
 import type { BulkTarget } from "../load/bulk/bulk.js";
 import type { Logger } from "../logger.js";
 import { loadScript, type LoadProgress } from "../load/load.js";
+import { firstLine, type ReturnedRows } from "../load/execute.js";
+import { formatTable, jsonValue } from "../query/queries.js";
+import type { Statement } from "../script/lexer.js";
 import { contextFrom, guarded } from "./context.js";
 import { LiveLine, stderrLine } from "../terminal.js";
 import { defaultLocalHome } from "./neo4j.js";
@@ -67,6 +70,29 @@ export function loadProgressReporter(
   };
 }
 
+/**
+ * The rows a hand-written statement returned, on stdout as it runs: a titled table on a terminal,
+ * one JSON line per statement otherwise (values as `c360 query --json` gives them).
+ */
+export function printReturnedRows(statement: Statement, returned: ReturnedRows): void {
+  const more = returned.total - returned.rows.length;
+  if (process.stdout.isTTY === true) {
+    const table = formatTable(returned);
+    const counted =
+      more > 0
+        ? `(${returned.total} rows; the first ${returned.rows.length} shown)`
+        : table.slice(table.lastIndexOf("\n") + 1);
+    process.stdout.write(
+      `\n== statement ${statement.index}: ${firstLine(statement)}\n${table.slice(0, table.lastIndexOf("\n"))}\n${counted}\n`,
+    );
+    return;
+  }
+  const rows = returned.rows.map((row) =>
+    Object.fromEntries(returned.columns.map((c, i) => [c, jsonValue(row[i])])),
+  );
+  process.stdout.write(`${JSON.stringify({ statement: statement.index, rows, total: returned.total })}\n`);
+}
+
 export function registerLoad(program: Command): void {
   const load = program
     .command("load")
@@ -107,6 +133,7 @@ export function registerLoad(program: Command): void {
             logger,
             progress: loadProgressReporter(logger),
             stop,
+            onRows: printReturnedRows,
           }),
         );
         const c = result.counters;

@@ -14,7 +14,7 @@
  * checkpoint a resumed load starts after.
  */
 import neo4j, { type Driver, type Session } from "neo4j-driver";
-import type { ResultSummary } from "neo4j-driver";
+import type { Result, ResultSummary } from "neo4j-driver";
 import { TargetError, messageOf } from "../errors.js";
 import { collectGarbage } from "../memory.js";
 import { sectionOf, type Section } from "../script/format.js";
@@ -72,6 +72,35 @@ export interface ExecuteOptions {
   shouldStop?: () => boolean;
   /** Told what each statement run as written changed (node batches are not reported here). */
   onWritten?: (statement: Statement, changed: LoadCounters) => void;
+  /** Told the rows a statement returned (a hand-written `RETURN`): the first `returnedRowLimit`. */
+  onRows?: (statement: Statement, rows: ReturnedRows) => void;
+  /** Rows kept per statement for onRows; the rest are counted, not kept (default 20). */
+  returnedRowLimit?: number;
+}
+
+export interface ReturnedRows {
+  columns: string[];
+  /** The first rows, in order, each a value per column. */
+  rows: unknown[][];
+  /** How many rows the statement returned in all. */
+  total: number;
+}
+
+/**
+ * Consumes a result to the end (so an error surfaces against its statement), keeping at most
+ * `limit` rows: a statement returning millions of rows costs flat memory.
+ */
+async function consume(
+  result: Result,
+  limit: number,
+): Promise<{ summary: ResultSummary; rows: ReturnedRows }> {
+  const rows: ReturnedRows = { columns: [], rows: [], total: 0 };
+  for await (const record of result) {
+    if (rows.total === 0) rows.columns = record.keys.map(String);
+    if (rows.rows.length < limit) rows.rows.push(record.keys.map((key) => record.get(key) as unknown));
+    rows.total++;
+  }
+  return { summary: await result.summary(), rows };
 }
 
 /** Thrown (with the progress made) when a statement fails. */
@@ -115,6 +144,8 @@ interface PendingBatch {
 }
 
 export const defaultRowsPerTransaction = 10_000;
+/** Rows of a statement's RETURN kept to show (c360 load prints them). */
+export const defaultReturnedRowLimit = 20;
 export const defaultWriters = 2;
 /**
  * A batch also ends at this much statement text, so that wide rows (json, long text) cannot make
@@ -198,6 +229,7 @@ class Execution {
   private stopping = false;
   /** Whether the batches in flight delete (a sync's delete statements) or MERGE. */
   private deleting = false;
+  private readonly returnedRowLimit: number;
 
   constructor(
     private readonly driver: Driver,
@@ -213,6 +245,7 @@ class Execution {
         ? { timeout: options.transactionTimeoutMs }
         : undefined;
     this.session = driver.session(this.sessionConfig);
+    this.returnedRowLimit = options.returnedRowLimit ?? defaultReturnedRowLimit;
   }
 
   /** One statement of the script, in order. */
@@ -286,6 +319,7 @@ class Execution {
   /** A statement that is not a node batch, run alone: in auto-commit if it needs it. */
   private async runAsWritten(statement: Statement): Promise<void> {
     let summary: ResultSummary;
+    let returned: ReturnedRows | undefined;
     try {
       summary = isAutoCommit(statement.text)
         ? await runAutoCommit(
@@ -293,10 +327,15 @@ class Execution {
             statement.text,
             this.options.literal === true ? undefined : firstLoadForm(statement),
           )
-        : await this.session.executeWrite((tx) => tx.run(statement.text).summary(), this.txConfig);
+        : await this.session.executeWrite(async (tx) => {
+            const { summary: done, rows } = await consume(tx.run(statement.text), this.returnedRowLimit);
+            returned = rows;
+            return done;
+          }, this.txConfig);
     } catch (error) {
       throw this.statementError(`statement ${statement.index}`, statement, error);
     }
+    if (returned !== undefined && returned.total > 0) this.options.onRows?.(statement, returned);
     addCounters(this.counters, summary, 1);
     if (this.options.onWritten !== undefined) {
       const changed = emptyCounters();

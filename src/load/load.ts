@@ -33,6 +33,7 @@ import {
   executeStatements,
   StatementError,
   StopRequested,
+  type ExecuteOptions,
   type LoadCounters,
   type SectionTiming,
 } from "./execute.js";
@@ -69,6 +70,8 @@ export interface LoadOptions {
   stop?: StopRequest;
   /** Load offline into this local store with Neo4j's bulk importer (src/load/bulk/bulk.ts). */
   bulk?: BulkTarget;
+  /** Told the rows a hand-written statement returned (its first ones: see ExecuteOptions). */
+  onRows?: ExecuteOptions["onRows"];
 }
 
 export interface LoadResult {
@@ -443,6 +446,7 @@ async function loadOnline(
         shouldStop: () => options.stop?.requested === true,
         onSection: sectionLogger(state, logger),
         onWritten: countByType(state),
+        onRows: options.onRows,
         onCommit: async (index, soFar) => {
           logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
           lastCommitAt = Date.now();
