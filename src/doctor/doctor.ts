@@ -105,10 +105,15 @@ async function checkNeo4j(config: Config): Promise<CheckResult> {
   }
 }
 
+// ESC [ ... m: built from its code, as a control character in a regex literal reads as a mistake.
+const colourCodes = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 function toolVersion(command: string, args: string[]): string | undefined {
   const probe = spawnSync(command, args, { encoding: "utf8" });
   if (probe.error !== undefined || probe.status !== 0) return undefined;
-  return `${probe.stdout}${probe.stderr}`
+  // Maven colours its banner even in a pipe: the escapes do not belong in a checklist.
+  const text = `${probe.stdout}${probe.stderr}`.replace(colourCodes, "");
+  return text
     .split("\n")
     .find((line) => line.trim() !== "")
     ?.trim();
