@@ -72,11 +72,26 @@ INSERT INTO "play_events" ("session_id", "account_id_from_token", "media_id", "e
                            "ip_address", "device_fingerprint")
 SELECT 'sess-' || a.n || '-' || (i + 1) / 2,
        md5('c360-sample-account-' || a.n)::uuid,
+       -- Each account watches its own six titles (a slice of the catalogue), so that the most
+       -- active streamers (query 9) differ in their genres.
        (SELECT media_id FROM "media_content" ORDER BY media_id
-        OFFSET pg_temp.sample_hash('media-' || a.n || '-' || (i + 1) / 2) % 30 LIMIT 1),
-       a.window_start
+        OFFSET (a.n * 7 + pg_temp.sample_hash('media-' || a.n || '-' || (i + 1) / 2) % 6) % 30 LIMIT 1),
+       -- The day falls in the account's window; the hour is spread so that the heatmap (query 10)
+       -- has every level: one event at 02h (Low), 2-3 at 03h-04h (Medium), 4-5 at 05h-06h
+       -- (High), the rest over the other hours (Peak).
+       date_trunc('day', a.window_start
          + (pg_temp.sample_hash('time-' || a.n || '-' || i)
-            % GREATEST(1, extract(epoch FROM a.window_end - a.window_start)::int)) * interval '1 second',
+            % GREATEST(1, extract(epoch FROM a.window_end - a.window_start)::int)) * interval '1 second', 'UTC')
+         + CASE
+             WHEN row_number() OVER (ORDER BY a.n, i) = 1 THEN 2
+             WHEN row_number() OVER (ORDER BY a.n, i) <= 3 THEN 3
+             WHEN row_number() OVER (ORDER BY a.n, i) <= 6 THEN 4
+             WHEN row_number() OVER (ORDER BY a.n, i) <= 10 THEN 5
+             WHEN row_number() OVER (ORDER BY a.n, i) <= 15 THEN 6
+             ELSE (ARRAY[0, 1, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23])
+                    [1 + pg_temp.sample_hash('hour-' || a.n || '-' || i) % 19]
+           END * interval '1 hour'
+         + pg_temp.sample_hash('second-' || a.n || '-' || i) % 3600 * interval '1 second',
        CASE
          WHEN a.n % 2 = 0 AND i % 2 = 1 THEN 'play'
          WHEN a.n % 2 = 0 THEN 'stop'

@@ -173,14 +173,28 @@ describe("c360 sample load", () => {
          JOIN ticket_tags g USING (tag_id) WHERE t.customer_email = 'john.smith@email.com'`,
       )) >= 2,
     );
-    // Query 10: plays in every hour of the day.
-    assert.equal(
-      await count(
-        streaming,
-        `SELECT count(DISTINCT extract(hour FROM event_timestamp AT TIME ZONE 'UTC')) AS n FROM play_events`,
-      ),
-      24,
+    // Query 10: plays in every hour of the day, at every level of its heatmap (Low: 1 play,
+    // Medium: 2-3, High: 4-5, Peak: more).
+    const hours = await query<{ plays: string }>(
+      streaming,
+      `SELECT count(*) AS plays FROM play_events GROUP BY extract(hour FROM event_timestamp AT TIME ZONE 'UTC')`,
     );
+    assert.equal(hours.length, 24);
+    const level = (n: number) => (n > 5 ? "Peak" : n > 3 ? "High" : n > 1 ? "Medium" : "Low");
+    assert.deepEqual([...new Set(hours.map((h) => level(Number(h.plays))))].sort(), [
+      "High",
+      "Low",
+      "Medium",
+      "Peak",
+    ]);
+    // Query 9: the ten most active streamers do not all watch the same genres.
+    const genres = await query<{ genres: string }>(
+      streaming,
+      `SELECT string_agg(DISTINCT coalesce(m.genre, '-'), ',') AS genres
+       FROM play_events p JOIN media_content m USING (media_id)
+       GROUP BY p.account_id_from_token ORDER BY count(*) DESC LIMIT 10`,
+    );
+    assert.ok(new Set(genres.map((g) => g.genres)).size >= 8, "the top streamers' genres tell them apart");
   });
 
   it("contains the nasty values real data has", async () => {
