@@ -121,7 +121,7 @@ describe("generate failures are recorded truthfully and leave nothing behind", (
       env: controlDbEnv(control),
     });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^:Account {2}<- {2}profiles_db\.accounts/m);
+    assert.match(result.stdout, /^:Account {2}<- {2}profiles_db\.public\.accounts/m);
     assert.match(result.stdout, /event_timestamp {2}timestamptz -> ZONED DATETIME/);
     assert.match(
       result.stdout,

@@ -319,7 +319,7 @@ describe("metadata mistakes are refused before any extraction, naming the row", 
   it("the repaired metadata is accepted again (the reverts above are complete)", async () => {
     const result = await runCli(["generate", "--dry-run"], { env: controlDbEnv(control) });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /:Account {2}<- {2}profiles_db\.accounts {2}\(key: account_id\)/);
+    assert.match(result.stdout, /:Account {2}<- {2}profiles_db\.public\.accounts {2}\(key: account_id\)/);
     assert.match(result.stdout, /hashed_password {2}EXCLUDED \(Credential hash/);
     assert.match(
       result.stdout,

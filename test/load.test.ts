@@ -119,12 +119,15 @@ describe("c360 run, load and query against the real services", () => {
 
     const table = await cli(["query", "8"]);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /== 08-customer-journey\ncustomer +signup_date +plan/);
+    assert.match(
+      table.stdout,
+      /== Customer journey: .* \(08-customer-journey\)\ncustomer +signup_date +plan/,
+    );
     assert.match(table.stdout, /john\.smith@email\.com +2023-/);
     assert.match(table.stdout, /\(1 row\)/);
     const unknown = await cli(["query", "nonesuch"]);
-    assert.equal(unknown.code, ExitCode.refused);
-    assert.match(unknown.stderr, /no query matches \\"nonesuch\\"/);
+    assert.equal(unknown.code, ExitCode.usage);
+    assert.match(unknown.stderr, /no query in \S+ matches \\"nonesuch\\"/);
   });
 
   it("c360 load replays an earlier script and gives the same graph", async () => {
