@@ -149,12 +149,12 @@ describe("c360 init", () => {
         "INSERT INTO node_label_mappings (source_id, table_name, node_label) VALUES ($1, 'accounts', 'Again')",
         [support[0]?.source_id],
       ),
-      /node_label_mappings_source_table_key/,
+      /node_label_mappings_source_schema_table_key/,
     );
     // ...and two original-style rows (no source) for one table still clash.
     await assert.rejects(
       query(name, "INSERT INTO node_label_mappings (table_name, node_label) VALUES ('plans', 'Plan2')"),
-      /node_label_mappings_source_table_key/,
+      /node_label_mappings_source_schema_table_key/,
     );
 
     const again = await runCli(["init"], { env: controlDbEnv(name) });
