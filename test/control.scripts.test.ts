@@ -6,40 +6,24 @@
 import assert from "node:assert/strict";
 import { appendFile, stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { runPipeline } from "../src/commands/run.js";
-import { initControlDb } from "../src/commands/init.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir, runCli } from "./helpers/cli.js";
-import { cleanGraph, testConfig, testDriver } from "./helpers/neo4j.js";
-import {
-  controlDbEnv,
-  createDatabase,
-  dropDatabases,
-  query,
-  registerTable,
-  testServer,
-  uniqueName,
-} from "./helpers/postgres.js";
+import { testConfig } from "./helpers/neo4j.js";
+import { controlDbEnv, query, testServer } from "./helpers/postgres.js";
+import { useOneTable } from "./helpers/universe.js";
 
-const driver = testDriver();
-const control = uniqueName("scripts_control");
-const source = uniqueName("scripts_source");
-
-before(async () => {
-  await createDatabase(source);
-  await query(source, 'CREATE TABLE "notes" ("id" int PRIMARY KEY, "secret" text)');
-  await query(source, `INSERT INTO "notes" SELECT i, 'pii-' || i FROM generate_series(1, 20) i`);
-  await initControlDb(testServer(control), silentLogger());
-  await registerTable(control, "notes_db", source, "notes", "Note");
-  await cleanGraph(driver);
+const suite = useOneTable({
+  name: "scripts",
+  table: "notes",
+  label: "Note",
+  seed: async (source) => {
+    await query(source, 'CREATE TABLE "notes" ("id" int PRIMARY KEY, "secret" text)');
+    await query(source, `INSERT INTO "notes" SELECT i, 'pii-' || i FROM generate_series(1, 20) i`);
+  },
 });
-
-after(async () => {
-  await cleanGraph(driver);
-  await driver.close();
-  await dropDatabases([control, source]);
-});
+const { control } = suite;
 
 interface ScriptRow {
   file_path: string;

@@ -5,55 +5,38 @@
  * leave the graph as a fresh full load would.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Config } from "../src/config.js";
+import { describe, it } from "node:test";
 import { runPipeline } from "../src/commands/run.js";
-import { initControlDb } from "../src/commands/init.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
-import { cleanGraph, testConfig, testDriver } from "./helpers/neo4j.js";
-import {
-  createDatabase,
-  dropDatabases,
-  query,
-  registerTable,
-  testServer,
-  uniqueName,
-} from "./helpers/postgres.js";
+import { query } from "./helpers/postgres.js";
+import { useOneTable } from "./helpers/universe.js";
 
-const driver = testDriver();
-const control = uniqueName("synchash_control");
-const source = uniqueName("synchash_source");
 const outputDir = emptyDir();
-let config: Config;
 
-before(async () => {
-  await createDatabase(source);
-  await query(
-    source,
-    `CREATE COLLATION "ci" (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
-  );
-  await query(
-    source,
-    `CREATE TABLE "things" ("id" int PRIMARY KEY, "amount" numeric, "name" text COLLATE "ci",
-       "span" interval, "doc" json, "tags" text[], "score" float8, "at" timestamptz)`,
-  );
-  await query(
-    source,
-    `INSERT INTO "things" SELECT i, 1.0, 'Name', interval '1 day', '{"a":1}', ARRAY['x'], 0.5,
-       timestamptz '2026-01-01 00:00:00+00' FROM generate_series(1, 10) i`,
-  );
-  await initControlDb(testServer(control), silentLogger());
-  await registerTable(control, "things_db", source, "things", "Thing");
-  config = testConfig(testServer(control));
-  await cleanGraph(driver);
+const suite = useOneTable({
+  name: "synchash",
+  table: "things",
+  label: "Thing",
+  seed: async (source) => {
+    await query(
+      source,
+      `CREATE COLLATION "ci" (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
+    );
+    await query(
+      source,
+      `CREATE TABLE "things" ("id" int PRIMARY KEY, "amount" numeric, "name" text COLLATE "ci",
+         "span" interval, "doc" json, "tags" text[], "score" float8, "at" timestamptz)`,
+    );
+    await query(
+      source,
+      `INSERT INTO "things" SELECT i, 1.0, 'Name', interval '1 day', '{"a":1}', ARRAY['x'], 0.5,
+         timestamptz '2026-01-01 00:00:00+00' FROM generate_series(1, 10) i`,
+    );
+  },
 });
-
-after(async () => {
-  await cleanGraph(driver);
-  await driver.close();
-  await dropDatabases([control, source]);
-});
+const { driver, source } = suite;
+const config = suite.config();
 
 /** Every Thing's properties but the run stamp, by id, as comparable text. */
 async function things(): Promise<string> {

@@ -4,28 +4,15 @@
  * A sync over unchanged rows must find nothing to change; a changed row, exactly that row.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Config } from "../src/config.js";
+import { describe, it } from "node:test";
 import { runPipeline } from "../src/commands/run.js";
-import { initControlDb } from "../src/commands/init.js";
 import { silentLogger } from "../src/logger.js";
 import { compareCodePoints } from "../src/sync/keys.js";
 import { emptyDir } from "./helpers/cli.js";
-import { cleanGraph, testConfig, testDriver } from "./helpers/neo4j.js";
-import {
-  createDatabase,
-  dropDatabases,
-  query,
-  registerTable,
-  testServer,
-  uniqueName,
-} from "./helpers/postgres.js";
+import { query } from "./helpers/postgres.js";
+import { useOneTable } from "./helpers/universe.js";
 
-const driver = testDriver();
-const control = uniqueName("synckeys_control");
-const source = uniqueName("synckeys_source");
 const outputDir = emptyDir();
-let config: Config;
 
 /** Keys around the code points where UTF-16 and code point order part, and many plain ones. */
 const awkward = [
@@ -40,23 +27,19 @@ const awkward = [
   "x\u{1f600}",
 ];
 
-before(async () => {
-  await createDatabase(source);
-  await query(source, 'CREATE TABLE "words" ("word" text PRIMARY KEY, "n" int)');
-  await query(source, 'INSERT INTO "words" SELECT w, 1 FROM unnest($1::text[]) w', [awkward]);
-  // Enough rows to span several pages of the graph's key reading.
-  await query(source, `INSERT INTO "words" SELECT 'w' || i, i FROM generate_series(1, 25000) i`);
-  await initControlDb(testServer(control), silentLogger());
-  await registerTable(control, "words_db", source, "words", "Word");
-  config = testConfig(testServer(control));
-  await cleanGraph(driver);
+const suite = useOneTable({
+  name: "synckeys",
+  table: "words",
+  label: "Word",
+  seed: async (source) => {
+    await query(source, 'CREATE TABLE "words" ("word" text PRIMARY KEY, "n" int)');
+    await query(source, 'INSERT INTO "words" SELECT w, 1 FROM unnest($1::text[]) w', [awkward]);
+    // Enough rows to span several pages of the graph's key reading.
+    await query(source, `INSERT INTO "words" SELECT 'w' || i, i FROM generate_series(1, 25000) i`);
+  },
 });
-
-after(async () => {
-  await cleanGraph(driver);
-  await driver.close();
-  await dropDatabases([control, source]);
-});
+const { driver, source } = suite;
+const config = suite.config();
 
 describe("sync keys", () => {
   it("compares text by code point, as PostgreSQL's C collation sorts it", () => {

@@ -8,10 +8,20 @@ import { executeStatements, type LoadCounters } from "../../src/load/execute.js"
 import { splitStatements } from "../../src/script/lexer.js";
 import { silentLogger } from "../../src/logger.js";
 import { loadSample } from "../../src/sample/load-sample.js";
-import type { PostgresTarget } from "../../src/config.js";
+import type { Config, PostgresTarget } from "../../src/config.js";
 import { after, before } from "node:test";
-import { cleanGraph, testDriver, testNeo4j } from "./neo4j.js";
-import { controlDbEnv, databaseNames, dropDatabases, query, testServer, uniqueName } from "./postgres.js";
+import { cleanGraph, testConfig, testDriver, testNeo4j } from "./neo4j.js";
+import {
+  controlDbEnv,
+  createDatabase,
+  databaseNames,
+  dropDatabases,
+  query,
+  registerTable,
+  testServer,
+  uniqueName,
+} from "./postgres.js";
+import { initControlDb } from "../../src/commands/init.js";
 
 export interface TestUniverse {
   prefix: string;
@@ -178,4 +188,40 @@ export function useSampleUniverse(label: string): SampleSuite {
     universe: current,
     env: () => ({ ...controlDbEnv(current().controlDb.database), NEO4J_URI: testNeo4j().uri }),
   };
+}
+
+/** What a test file about one mapped table needs: its databases, the driver, a library config. */
+export interface OneTableSuite {
+  driver: Driver;
+  control: string;
+  source: string;
+  config(): Config;
+}
+
+/**
+ * Registers the file's hooks: a source database that `seed` fills, a control database mapping
+ * its `table` to `label`, and an empty graph before the tests; all of it gone after them.
+ */
+export function useOneTable(options: {
+  name: string;
+  table: string;
+  label: string;
+  seed: (source: string) => Promise<void>;
+}): OneTableSuite {
+  const driver = testDriver();
+  const control = uniqueName(`${options.name}_control`);
+  const source = uniqueName(`${options.name}_source`);
+  before(async () => {
+    await createDatabase(source);
+    await options.seed(source);
+    await initControlDb(testServer(control), silentLogger());
+    await registerTable(control, `${options.table}_db`, source, options.table, options.label);
+    await cleanGraph(driver);
+  });
+  after(async () => {
+    await cleanGraph(driver);
+    await driver.close();
+    await dropDatabases([control, source]);
+  });
+  return { driver, control, source, config: () => testConfig(testServer(control)) };
 }
