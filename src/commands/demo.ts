@@ -15,6 +15,7 @@ import { runProperty } from "../script/provenance.js";
 import { sqlFile } from "../sql-files.js";
 import { loadSample } from "../sample/load-sample.js";
 import { contextFrom, guarded } from "./context.js";
+import { queriesDir } from "../query/queries.js";
 import { printResults, runQueries } from "./query.js";
 import { runPipeline, totalsTable } from "./run.js";
 import { initControlDb } from "./init.js";
@@ -175,7 +176,8 @@ export async function runDemo(
           `${result.loaded?.counters.nodesCreated} nodes and ${result.loaded?.counters.relationshipsCreated} relationships`,
       );
       out(totalsTable(result).trimEnd());
-      printResults(await runQueries(neo4j, config.timeouts, undefined, config.queriesDir), false);
+      // The bundled queries, whatever C360_QUERIES_DIR says: they are the ones written for the sample.
+      printResults(await runQueries(neo4j, config.timeouts, undefined, queriesDir), false);
     } finally {
       if (engine !== undefined) {
         await engine

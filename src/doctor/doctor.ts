@@ -13,7 +13,7 @@ import { planExport } from "../generate/generate.js";
 import type { Logger } from "../logger.js";
 import { assertSchemaCurrent } from "../control/migrate.js";
 import type { ExportPlan, PlannedSource } from "../metadata/plan.js";
-import { assertWritable, withDriver } from "../neo4j/driver.js";
+import { assertTakesWrites, withDriver } from "../neo4j/driver.js";
 import {
   controlDbUnreachable,
   controlErrors,
@@ -92,10 +92,10 @@ async function checkNeo4j(config: Config): Promise<CheckResult> {
         {},
         { database: config.neo4j.database, routing: neo4j.routing.READ },
       );
+      await assertTakesWrites(driver, config.neo4j);
       const record = components.records[0];
       return `${String(record?.get("name"))} ${String(record?.get("version"))} ${String(record?.get("edition"))}`;
     });
-    await assertWritable(config.neo4j, config.timeouts);
     return { name, status: "ok", detail: `${about}; reachable, writable` };
   } catch (error) {
     return failure(

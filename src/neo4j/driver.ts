@@ -59,20 +59,23 @@ export async function assertWritable(
   target: Neo4jTarget,
   timeouts: Pick<Timeouts, "connectMs">,
 ): Promise<void> {
-  await withDriver(target, timeouts, async (driver) => {
-    const session = driver.session({ database: target.database, defaultAccessMode: neo4j.session.WRITE });
-    const tx = session.beginTransaction();
-    try {
-      // No label: a label, even rolled back, would leave its token in the store.
-      await tx.run("CREATE (probe) DELETE probe");
-    } catch (error) {
-      throw new TargetError(`Neo4j at ${target.uri} does not take writes: ${messageOf(error)}`, {
-        cause: error,
-        hint: "Check that NEO4J_DATABASE names a writable database on a primary, and the user's write privileges.",
-      });
-    } finally {
-      await tx.rollback().catch(() => undefined);
-      await session.close().catch(() => undefined);
-    }
-  });
+  await withDriver(target, timeouts, (driver) => assertTakesWrites(driver, target));
+}
+
+/** assertWritable on a driver already open (`c360 doctor` asks the same server more). */
+export async function assertTakesWrites(driver: Driver, target: Neo4jTarget): Promise<void> {
+  const session = driver.session({ database: target.database, defaultAccessMode: neo4j.session.WRITE });
+  const tx = session.beginTransaction();
+  try {
+    // No label: a label, even rolled back, would leave its token in the store.
+    await tx.run("CREATE (probe) DELETE probe");
+  } catch (error) {
+    throw new TargetError(`Neo4j at ${target.uri} does not take writes: ${messageOf(error)}`, {
+      cause: error,
+      hint: "Check that NEO4J_DATABASE names a writable database on a primary, and the user's write privileges.",
+    });
+  } finally {
+    await tx.rollback().catch(() => undefined);
+    await session.close().catch(() => undefined);
+  }
 }
