@@ -140,6 +140,27 @@ describe("c360 run, load and query against the real services", () => {
     assert.equal(await graphSnapshot(driver), cleanSnapshot);
   });
 
+  it("c360 load skips the schema statements whose names exist, and creates the ones missing", async () => {
+    const names = async () => {
+      const result = await driver.executeQuery(
+        "SHOW INDEXES YIELD name WHERE name STARTS WITH 'c360_' RETURN name",
+      );
+      return result.records.map((record) => record.get("name") as string).sort();
+    };
+    const all = await names();
+    assert.ok(all.includes("c360_Account_by_run") && all.includes("c360_Account_key"), all.join(", "));
+    await driver.executeQuery("DROP INDEX `c360_Account_by_run`");
+    await driver.executeQuery("DROP CONSTRAINT `c360_Account_key`");
+    const result = await cli(["load", firstScript]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(await names(), all);
+    const constraints = await driver.executeQuery(
+      "SHOW CONSTRAINTS YIELD name WHERE name = 'c360_Account_key' RETURN name",
+    );
+    assert.equal(constraints.records.length, 1);
+    assert.equal(await graphSnapshot(driver), cleanSnapshot);
+  });
+
   it("a script whose content differs from what generate wrote fails the load when it is read", async () => {
     // `c360 run` hands the load the hash generate computed and skips the pre-scan; the load hashes
     // the file again as it executes it, so content that changed underneath is caught.

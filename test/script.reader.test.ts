@@ -8,8 +8,15 @@ import { describe, it } from "node:test";
 import neo4j from "neo4j-driver";
 import { scriptFormatVersion, scriptKind } from "../src/script/format.js";
 import { LiteralReader, NotCanonical, encodeValue, type ValueKind } from "../src/script/literals.js";
-import { nodeBatchStatement, parseNodeBatch } from "../src/script/node-batches.js";
+import {
+  nodeBatchStatement,
+  nodeDeleteStatement,
+  nodeStampTail,
+  parseNodeBatch,
+  rowsStatement,
+} from "../src/script/node-batches.js";
 import { ScriptFileError } from "../src/errors.js";
+import { ifNotExistsName } from "../src/script/schema.js";
 import { prng } from "./helpers/prng.js";
 import { statementOf } from "./helpers/statements.js";
 
@@ -256,6 +263,63 @@ describe("parseNodeBatch: only c360's node statements", () => {
     ];
     for (const edited of edits)
       assert.equal(parseNodeBatch(statementOf(edited)), undefined, JSON.stringify(edited));
+  });
+});
+
+describe("parseNodeBatch: a sync's delete and stamp statements", () => {
+  const keys = ["{`t`: 'T-1', `g`: 3}", "{`t`: 'T-2', `g`: 4}"];
+  const stamped = { label: "Ticket", pairs: [["ticket_id", "t"] as const], run: 42 };
+  const stamp = `// the :Ticket nodes these links supported\n${rowsStatement(keys, nodeStampTail("Link", ["t", "g"], stamped))}`;
+
+  it("reads each back as its kind, rows of keys", () => {
+    const deletes = parseNodeBatch(statementOf(nodeDeleteStatement("Link", ["t", "g"], keys)));
+    assert.equal(deletes?.kind, "delete");
+    assert.equal(deletes?.rows, 2);
+    const stamps = parseNodeBatch(statementOf(stamp));
+    assert.equal(stamps?.kind, "stamp");
+    assert.equal(stamps?.label, "Link");
+    assert.deepEqual(stamps?.keyColumns, ["t", "g"]);
+    assert.equal(stamps?.rows, 2);
+    assert.equal(parseNodeBatch(statementOf(nodeBatchStatement("W", ["k"], ["{`k`: 1}"])))?.kind, "merge");
+    const twoPairs = { label: "A`b", pairs: [["x", "t"] as const, ["y y", "g"] as const], run: 7 };
+    assert.equal(
+      parseNodeBatch(statementOf(rowsStatement(keys, nodeStampTail("Link", ["t", "g"], twoPairs))))?.kind,
+      "stamp",
+    );
+  });
+
+  it("leaves an edited stamp to run as written", () => {
+    const edits = [
+      stamp.replace("SET from.`c360_run` = 42", "SET from.`c360_run` = 42, from.x = 1"),
+      stamp.replace("= 42", "= 042"),
+      stamp.replace("= 42", "= -42"),
+      stamp.replace("`ticket_id`: n.`t`", "`ticket_id`: row.`t`"),
+      stamp.replace("MATCH (from:", "MERGE (from:"),
+      stamp.replace("SET from.", "SET n."),
+      `${stamp}\nDETACH DELETE from`,
+    ];
+    for (const edited of edits)
+      assert.equal(parseNodeBatch(statementOf(edited)), undefined, JSON.stringify(edited));
+  });
+});
+
+describe("ifNotExistsName: schema statements the loader may skip", () => {
+  it("names what a CREATE ... IF NOT EXISTS creates, and nothing else", () => {
+    assert.equal(
+      ifNotExistsName(
+        "CREATE CONSTRAINT `c360_A``b_key` IF NOT EXISTS FOR (n:`A``b`) REQUIRE (n.`k`) IS UNIQUE",
+      ),
+      "c360_A`b_key",
+    );
+    assert.equal(ifNotExistsName("CREATE INDEX `i` IF NOT EXISTS FOR (n:`L`) ON (n.`p`)"), "i");
+    for (const other of [
+      "CREATE INDEX `i` FOR (n:`L`) ON (n.`p`)",
+      "CREATE INDEX i IF NOT EXISTS FOR (n:`L`) ON (n.`p`)",
+      "CREATE OR REPLACE INDEX `i` IF NOT EXISTS FOR (n:`L`) ON (n.`p`)",
+      "DROP INDEX `i` IF EXISTS",
+      "CALL db.awaitIndexes(600)",
+    ])
+      assert.equal(ifNotExistsName(other), undefined, other);
   });
 });
 

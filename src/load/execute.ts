@@ -19,8 +19,9 @@ import { TargetError, messageOf } from "../errors.js";
 import { collectGarbage } from "../memory.js";
 import { sectionOf, type Section } from "../script/format.js";
 import { codeOf, isAutoCommit, type Statement } from "../script/lexer.js";
-import { nodeBatchQuery, parseNodeBatch, type RowTable } from "../script/node-batches.js";
+import { nodeBatchQuery, parseNodeBatch, type NodeBatchKind, type RowTable } from "../script/node-batches.js";
 import { firstLoadForm, type FirstLoadForm } from "../script/relationships.js";
+import { ifNotExistsName } from "../script/schema.js";
 
 export interface LoadCounters {
   statements: number;
@@ -164,6 +165,21 @@ function addCounters(counters: LoadCounters, summary: ResultSummary, statements:
   counters.propertiesSet += updates.propertiesSet;
 }
 
+/**
+ * The names of every index and constraint in the database; none if the user may not list them
+ * (then every schema statement runs, and Neo4j decides).
+ */
+async function schemaNames(session: Session): Promise<Set<string>> {
+  const names = new Set<string>();
+  try {
+    for (const command of ["SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name"])
+      for (const record of (await session.run(command)).records) names.add(record.get("name") as string);
+  } catch {
+    names.clear();
+  }
+  return names;
+}
+
 /** The graph holds no relationship of this (quoted) type yet: read from the count store, in constant time. */
 async function typeIsAbsent(session: Session, type: string): Promise<boolean> {
   const result = await session.run(`MATCH ()-[r:${type}]->() RETURN count(r) AS n`);
@@ -227,9 +243,11 @@ class Execution {
   private checkpoints = Promise.resolve();
   private failure: (() => Error) | undefined;
   private stopping = false;
-  /** Whether the batches in flight delete (a sync's delete statements) or MERGE. */
-  private deleting = false;
+  /** What the batches in flight do: MERGE, or a sync's deletes or stamps. */
+  private kind: NodeBatchKind = "merge";
   private readonly returnedRowLimit: number;
+  /** The names of the graph's indexes and constraints, read at the first schema statement. */
+  private schemaNames: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly driver: Driver,
@@ -268,7 +286,8 @@ class Execution {
     // Anything else is a barrier: it may depend on every node written before it.
     await this.flush();
     await this.settle();
-    await this.runAsWritten(statement);
+    if (await this.alreadyInSchema(statement)) await this.skip(statement);
+    else await this.runAsWritten(statement);
   }
 
   /** After the last statement: everything committed, the last section timed. */
@@ -295,10 +314,11 @@ class Execution {
     const batch = this.options.literal === true ? undefined : parseNodeBatch(statement, this.pending?.table);
     if (batch === undefined) return false;
     // A sync deletes a label's nodes only once its new ones are in: the label never dips below
-    // the smaller of its counts before and after (writes in flight commit first).
-    if (this.pending === undefined && batch.deletes !== this.deleting) {
+    // the smaller of its counts before and after (writes in flight commit first). Its stamps read
+    // junction nodes as they were, so they commit before the junction's rows are written.
+    if (this.pending === undefined && batch.kind !== this.kind) {
       await this.settle();
-      this.deleting = batch.deletes;
+      this.kind = batch.kind;
     }
     const pending = (this.pending ??= {
       tail: batch.tail,
@@ -314,6 +334,28 @@ class Execution {
     if (pending.table.rows.length >= this.rowsPerTransaction || pending.chars >= maxBatchChars)
       await this.flush();
     return true;
+  }
+
+  /**
+   * Whether a schema statement would do nothing: it creates a name only if it does not exist, and
+   * it does (every sync script repeats the schema; asking once beats a round trip per statement).
+   */
+  private async alreadyInSchema(statement: Statement): Promise<boolean> {
+    if (this.section !== "schema" || this.options.literal === true) return false;
+    const name = ifNotExistsName(codeOf(statement));
+    if (name === undefined) return false;
+    this.schemaNames ??= await schemaNames(this.session);
+    return this.schemaNames.has(name);
+  }
+
+  /** A statement that would change nothing, done as if it ran. */
+  private async skip(statement: Statement): Promise<void> {
+    const done = { ...emptyCounters(), statements: 1 };
+    this.counters.statements++;
+    this.options.onWritten?.(statement, done);
+    this.issued.push({ lastIndex: statement.index, committed: true });
+    await this.advanceCheckpoint();
+    if (this.stopping) throw new StopRequested(this.lastComplete, this.counters);
   }
 
   /** A statement that is not a node batch, run alone: in auto-commit if it needs it. */

@@ -2,7 +2,7 @@
  * c360's node statements: how they are written, and how `c360 load` reads them back.
  *
  * A node statement is one `UNWIND [ {row}, ... ] AS row MERGE (n:Label {key: row.key}) SET n = row`
- * (a sync's delete statement has the same rows, keys only, and a DETACH DELETE tail):
+ * (a sync's delete and stamp statements have the same rows, keys only, and their own tails):
  * plain Cypher, so a person can review it and cypher-shell can run it. But Neo4j parses and plans
  * every literal statement from scratch, which for big lists costs far more than the write itself.
  * So the loader reads these statements back (parseNodeBatch), and sends
@@ -21,7 +21,7 @@ import {
   type ParamValue,
 } from "./literals.js";
 import { codeOf, type Statement } from "./lexer.js";
-import { hashProperty } from "./provenance.js";
+import { hashProperty, runProperty } from "./provenance.js";
 
 export type { ParamValue } from "./literals.js";
 
@@ -44,13 +44,38 @@ export function nodeDeleteTail(label: string, keyColumns: readonly string[]): st
   return `MATCH (n:${quoteName(label)} {${key}})\nWHERE n.${quoteName(hashProperty)} IS NOT NULL\nDETACH DELETE n`;
 }
 
+/**
+ * The end of a sync's stamp statement (src/script/sync.ts), whose rows are the keys of junction
+ * nodes about to change or go: stamp the node each one joins at the other end (`pairs`: that
+ * node's property, the junction's), so the sync re-derives its relationships.
+ */
+export function nodeStampTail(
+  label: string,
+  keyColumns: readonly string[],
+  stamped: { label: string; pairs: ReadonlyArray<readonly [string, string]>; run: number },
+): string {
+  const key = keyColumns.map((column) => `${quoteName(column)}: row.${quoteName(column)}`).join(", ");
+  const join = stamped.pairs
+    .map(([own, junction]) => `${quoteName(own)}: n.${quoteName(junction)}`)
+    .join(", ");
+  return (
+    `MATCH (n:${quoteName(label)} {${key}})\n` +
+    `MATCH (from:${quoteName(stamped.label)} {${join}})\nSET from.${quoteName(runProperty)} = ${stamped.run}`
+  );
+}
+
+/** A statement of rows (map literals) followed by `tail`: the shape every node statement has. */
+export function rowsStatement(rowLiterals: readonly string[], tail: string): string {
+  return `${rowsOpen}${rowLiterals.join(rowSeparator)}${rowsClose}${tail}`;
+}
+
 /** A delete statement for the nodes of `label` with these keys (map literals of the key columns). */
 export function nodeDeleteStatement(
   label: string,
   keyColumns: readonly string[],
   keyLiterals: readonly string[],
 ): string {
-  return `${rowsOpen}${keyLiterals.join(rowSeparator)}${rowsClose}${nodeDeleteTail(label, keyColumns)}`;
+  return rowsStatement(keyLiterals, nodeDeleteTail(label, keyColumns));
 }
 
 /** A node statement for `label`, MERGEd on `keyColumns`, with rows written by src/script/literals.ts. */
@@ -59,7 +84,7 @@ export function nodeBatchStatement(
   keyColumns: readonly string[],
   rowLiterals: readonly string[],
 ): string {
-  return `${rowsOpen}${rowLiterals.join(rowSeparator)}${rowsClose}${nodeMergeTail(label, keyColumns)}`;
+  return rowsStatement(rowLiterals, nodeMergeTail(label, keyColumns));
 }
 
 /**
@@ -157,11 +182,13 @@ export class RowTable {
   }
 }
 
+/** What a node statement does with its rows: MERGE them, or (a sync's, rows of keys) delete or stamp. */
+export type NodeBatchKind = "merge" | "delete" | "stamp";
+
 export interface NodeBatch {
   label: string;
   keyColumns: string[];
-  /** A sync's delete statement (its rows are keys), rather than a MERGE of rows. */
-  deletes: boolean;
+  kind: NodeBatchKind;
   /** The statement after `AS row`, e.g. "MERGE (n:`Account` {...})\nSET n = row". */
   tail: string;
   /** The table the rows went into. */
@@ -174,17 +201,35 @@ const tailPattern =
   /^(?:MERGE|MATCH) \(n:`((?:[^`]|``)+)` \{(`(?:[^`]|``)+`: row\.`(?:[^`]|``)+`(?:, `(?:[^`]|``)+`: row\.`(?:[^`]|``)+`)*)\}\)\n/;
 const unquote = (quoted: string) => quoted.slice(1, -1).replaceAll("``", "`");
 
-/** The label and key of a node statement's tail, if nodeMergeTail or nodeDeleteTail wrote it. */
-function parseTail(tail: string): { label: string; keyColumns: string[]; deletes: boolean } | undefined {
+const stampPattern =
+  /\nMATCH \(from:`((?:[^`]|``)+)` \{(`(?:[^`]|``)+`: n\.`(?:[^`]|``)+`(?:, `(?:[^`]|``)+`: n\.`(?:[^`]|``)+`)*)\}\)\nSET from\.`(?:[^`]|``)+` = (0|[1-9][0-9]{0,14})$/;
+
+/** `` `a`: x.`b` `` pairs as [a, b]. */
+function namePairs(text: string, prefix: string): Array<[string, string]> {
+  return text.split(/, (?=`)/).map((pair) => {
+    const at = pair.indexOf(`: ${prefix}.`);
+    return [unquote(pair.slice(0, at)), unquote(pair.slice(at + prefix.length + 3))];
+  });
+}
+
+/** The label, key and kind of a node statement's tail, if nodeMergeTail, nodeDeleteTail or nodeStampTail wrote it. */
+function parseTail(tail: string): Omit<NodeBatch, "tail" | "table" | "rows"> | undefined {
   const match = tailPattern.exec(tail);
   if (match === null) return undefined;
   const label = unquote(`\`${match[1] as string}\``);
-  const keyColumns = (match[2] as string)
-    .split(/, (?=`)/)
-    .map((pair) => unquote(pair.slice(0, pair.indexOf(": row."))));
-  if (nodeMergeTail(label, keyColumns) === tail) return { label, keyColumns, deletes: false };
-  if (nodeDeleteTail(label, keyColumns) === tail) return { label, keyColumns, deletes: true };
-  return undefined;
+  const keyColumns = namePairs(match[2] as string, "row").map(([column]) => column);
+  if (nodeMergeTail(label, keyColumns) === tail) return { label, keyColumns, kind: "merge" };
+  if (nodeDeleteTail(label, keyColumns) === tail) return { label, keyColumns, kind: "delete" };
+  const stamp = stampPattern.exec(tail.slice(match[0].length - 1));
+  if (stamp === null) return undefined;
+  const stamped = {
+    label: unquote(`\`${stamp[1] as string}\``),
+    pairs: namePairs(stamp[2] as string, "n"),
+    run: Number(stamp[3]),
+  };
+  return nodeStampTail(label, keyColumns, stamped) === tail
+    ? { label, keyColumns, kind: "stamp" }
+    : undefined;
 }
 
 /**

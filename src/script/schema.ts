@@ -74,3 +74,15 @@ const schemaStatementStart =
 export function isSchemaStatement(code: string): boolean {
   return schemaStatementStart.test(code);
 }
+
+const namedIfNotExists = /^CREATE (?:CONSTRAINT|INDEX) (`(?:[^`]|``)+`) IF NOT EXISTS FOR /;
+
+/**
+ * The name a schema statement creates only if nothing by that name exists yet (`CREATE ... name
+ * IF NOT EXISTS`, as schemaStatements writes it), or undefined for any other statement. Where the
+ * name exists the statement does nothing, so the loader skips it without a round trip.
+ */
+export function ifNotExistsName(code: string): string | undefined {
+  const quoted = namedIfNotExists.exec(code)?.[1];
+  return quoted === undefined ? undefined : quoted.slice(1, -1).replaceAll("``", "`");
+}

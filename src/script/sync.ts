@@ -15,7 +15,7 @@
 import type { RelationshipPlan, TablePlan } from "../metadata/plan.js";
 import type { Key, KeyKind } from "../sync/keys.js";
 import { encodeValue, quoteName } from "./literals.js";
-import { nodeDeleteStatement } from "./node-batches.js";
+import { nodeDeleteStatement, nodeStampTail, rowsStatement } from "./node-batches.js";
 import { runProperty } from "./provenance.js";
 import type { Statement } from "./lexer.js";
 import {
@@ -35,16 +35,6 @@ function keyLiteral(table: TablePlan, kinds: readonly KeyKind[], key: Key): stri
   return `{${entries.join(", ")}}`;
 }
 
-/** `MATCH (n:`L` {`id`: key.`id`})`: the node a key names. */
-function matchByKey(variable: string, table: TablePlan): string {
-  const properties = table.keyColumns.map((c) => `${quoteName(c)}: key.${quoteName(c)}`).join(", ");
-  return `MATCH (${variable}:${quoteName(table.label)} {${properties}})`;
-}
-
-function keyList(table: TablePlan, kinds: readonly KeyKind[], keys: readonly Key[]): string {
-  return `UNWIND [\n${keys.map((key) => keyLiteral(table, kinds, key)).join(",\n")}\n] AS key`;
-}
-
 /**
  * Deletes the c360 nodes with these keys, and their relationships: a node statement's shape with a
  * DETACH DELETE tail (src/script/node-batches.ts), so the loader sends it parameterized.
@@ -59,7 +49,8 @@ export function deleteStatement(table: TablePlan, kinds: readonly KeyKind[], key
 
 /**
  * Before junction nodes change or go: stamps the from-ends their relationships start at, so the
- * re-derive statements visit them although their own rows did not change.
+ * re-derive statements visit them although their own rows did not change. A node statement's
+ * shape with a stamp tail (src/script/node-batches.ts), so the loader sends it parameterized.
  */
 export function stampStatement(
   relationship: RelationshipPlan,
@@ -68,13 +59,14 @@ export function stampStatement(
   keys: readonly Key[],
   run: number,
 ): string {
-  const pairs = relationship.junction?.toFrom ?? [];
-  const properties = pairs.map((p) => `${quoteName(p.from)}: link.${quoteName(p.junction)}`).join(", ");
+  const pairs = (relationship.junction?.toFrom ?? []).map((p) => [p.from, p.junction] as const);
+  const stamped = { label: relationship.fromLabel, pairs, run };
   return (
     `// the :${relationship.fromLabel} nodes whose :${relationship.type} relationships these :${junction.label} nodes supported\n` +
-    `${keyList(junction, kinds, keys)}\n${matchByKey("link", junction)}\n` +
-    `MATCH (from:${quoteName(relationship.fromLabel)} {${properties}})\n` +
-    `SET from.${quoteName(runProperty)} = ${run}`
+    rowsStatement(
+      keys.map((key) => keyLiteral(junction, kinds, key)),
+      nodeStampTail(junction.label, junction.keyColumns, stamped),
+    )
   );
 }
 

@@ -112,12 +112,12 @@ function supportedBy(relationship: RelationshipPlan, batch: NodeBatch, changed: 
 function countQueries(relationship: RelationshipPlan, batch: NodeBatch): CountQuery[] {
   const { junction } = relationship;
   if (junction?.label === batch.label) {
-    if (batch.deletes) return [{ tail: supportedBy(relationship, batch, "true") }];
+    if (batch.kind === "delete") return [{ tail: supportedBy(relationship, batch, "true") }];
     const columns = [...junction.toFrom, ...junction.toTo].map((p) => p.junction);
     const same = columns.map((c) => `n.${quoteName(c)} = row.${quoteName(c)}`).join(" AND ");
     return [{ tail: supportedBy(relationship, batch, `NOT coalesce(${same}, false)`) }];
   }
-  if (batch.deletes) {
+  if (batch.kind === "delete") {
     const detach = (end: "from" | "to"): CountQuery => ({
       tail:
         `MATCH ${keyMatch(batch.label, batch.keyColumns)}\nWHERE n.${quoteName(hashProperty)} IS NOT NULL\n` +
@@ -185,7 +185,8 @@ export class RelationshipDeleteGuard implements StatementSink {
       this.pending !== undefined && text.endsWith(this.pending.tail) ? this.pending.batch.table : undefined;
     if (into === undefined) await this.flush();
     const batch = parseNodeBatch({ text, codeStart: 0 }, into ?? new RowTable());
-    if (batch === undefined) return;
+    // A stamp deletes nothing: it makes the sync look at relationships the counts already cover.
+    if (batch === undefined || batch.kind === "stamp") return;
     this.pending ??= { tail: batch.tail, batch };
     if (this.recounting === undefined && this.boundsAny(batch))
       await (this.setAside ??= new SetAside(this.directory)).add(text);

@@ -359,7 +359,8 @@ class Conversion {
     const batch = parseNodeBatch(statement);
     if (batch === undefined) refuse(statement, "it is not a node statement in the form c360 writes");
     // A bulk import builds a new graph: there is nothing in it to delete.
-    if (batch.deletes) refuse(statement, "it deletes nodes, which a bulk import into a new store cannot do");
+    if (batch.kind !== "merge")
+      refuse(statement, `it ${batch.kind}s nodes, which a bulk import into a new store cannot do`);
     const { label, keyColumns: keyNames, table } = batch;
     const files = this.labelFiles(label);
     const layout = this.layoutOf(statement, files, table);
