@@ -2,7 +2,7 @@
  * What a sync reads from the graph: each mapped label's nodes as (key, hash) in key order, and
  * the graph's state, which a sync script records and `c360 load` checks before running it.
  */
-import type { Driver, Session } from "neo4j-driver";
+import type { Driver } from "neo4j-driver";
 import type { ExportPlan, TablePlan } from "../metadata/plan.js";
 import { TargetError, messageOf } from "../errors.js";
 import { quoteName } from "../script/literals.js";
@@ -177,9 +177,24 @@ export interface GraphState {
   types: Record<string, number>;
 }
 
-async function single(session: Session, query: string): Promise<unknown> {
-  const result = await session.run(query);
-  return result.records[0]?.get(0) ?? null;
+/**
+ * The state's query: per label its count (from the count store) and its newest run stamp (the
+ * first entry of its run index), per type its count, all in one query, which a fresh engine plans
+ * once rather than once per label and type.
+ */
+function stateQuery(labels: readonly string[], types: readonly string[]): string {
+  const run = quoteName(runProperty);
+  const parts = labels.flatMap((name, i) => [
+    `CALL { MATCH (n:${quoteName(name)}) RETURN count(n) AS n${i} }`,
+    `CALL { MATCH (n:${quoteName(name)}) WHERE n.${run} IS NOT NULL ` +
+      `WITH n.${run} AS run ORDER BY run DESC LIMIT 1 RETURN collect(run) AS r${i} }`,
+  ]);
+  parts.push(
+    ...types.map((type, i) => `CALL { MATCH ()-[r:${quoteName(type)}]->() RETURN count(r) AS t${i} }`),
+  );
+  const labelState = labels.map((_, i) => `[n${i}, r${i}]`).join(", ");
+  const typeCounts = types.map((_, i) => `t${i}`).join(", ");
+  return `${parts.join("\n")}\nRETURN [${labelState}] AS labels, [${typeCounts}] AS types`;
 }
 
 /** The state of the plan's labels and relationship types. */
@@ -198,29 +213,24 @@ export async function readStateOf(
   labels: readonly string[],
   types: readonly string[],
 ): Promise<GraphState> {
-  const session = driver.session({ database, defaultAccessMode: "READ" });
   const state: GraphState = { labels: {}, types: {} };
+  const distinctTypes = [...new Set(types)];
+  if (labels.length === 0 && distinctTypes.length === 0) return state;
   try {
-    for (const name of labels) {
-      const label = quoteName(name);
-      const nodes = await single(session, `MATCH (n:${label}) RETURN count(n)`);
-      const lastRun = await single(
-        session,
-        `MATCH (n:${label}) WHERE n.${quoteName(runProperty)} IS NOT NULL ` +
-          `RETURN n.${quoteName(runProperty)} ORDER BY n.${quoteName(runProperty)} DESC LIMIT 1`,
-      );
-      state.labels[name] = [Number(nodes), lastRun === null ? null : Number(lastRun)];
-    }
-    for (const type of types) {
-      if (type in state.types) continue;
-      state.types[type] = Number(
-        await single(session, `MATCH ()-[r:${quoteName(type)}]->() RETURN count(r)`),
-      );
-    }
+    const { records } = await driver.executeQuery(
+      stateQuery(labels, distinctTypes),
+      {},
+      { database, routing: "READ" },
+    );
+    const labelState = records[0]?.get("labels") as Array<[unknown, unknown[]]>;
+    const typeCounts = records[0]?.get("types") as unknown[];
+    labels.forEach((name, i) => {
+      const [nodes, lastRun] = labelState[i] as [unknown, unknown[]];
+      state.labels[name] = [Number(nodes), lastRun.length === 0 ? null : Number(lastRun[0])];
+    });
+    distinctTypes.forEach((type, i) => (state.types[type] = Number(typeCounts[i])));
   } catch (error) {
     throw new TargetError(`reading the graph's state failed: ${messageOf(error)}`, { cause: error });
-  } finally {
-    await session.close().catch(() => undefined);
   }
   return state;
 }

@@ -46,10 +46,14 @@ function keyMatch(label: string, keyColumns: readonly string[]): string {
 
 const stamped = `rel.${quoteName(runProperty)} IS NOT NULL`;
 
-/** A count query's tail, and the end of the relationship the batch's nodes are at (if direct). */
+/**
+ * A count query's tail; the end of the relationship the batch's nodes are at; and the pattern of
+ * the relationships it can count at each node, whose degree bounds it (none for a junction's).
+ */
 interface CountQuery {
   tail: string;
   end?: "from" | "to";
+  degree?: "out" | "in" | "both";
 }
 
 /** The c360 relationships of `relationship` at a written node whose join fails with its new row. */
@@ -76,6 +80,7 @@ function writtenNodeCounts(relationship: RelationshipPlan, batch: NodeBatch): Co
     return {
       tail: `MATCH ${edge}\nWHERE ${stamped} AND NOT coalesce(other:${quoteName(other)} AND ${holds}, false)\nRETURN count(rel) AS n`,
       end: asFrom ? "from" : "to",
+      degree: asFrom ? "out" : "in",
     };
   };
   return [
@@ -123,6 +128,7 @@ function countQueries(relationship: RelationshipPlan, batch: NodeBatch): CountQu
         `MATCH ${keyMatch(batch.label, batch.keyColumns)}\nWHERE n.${quoteName(hashProperty)} IS NOT NULL\n` +
         `MATCH (n)-[rel:${quoteName(relationship.type)}]-()\nWHERE ${stamped}\nRETURN count(rel) AS n`,
       end,
+      degree: "both",
     });
     if (relationship.fromLabel === batch.label) return [detach("from")];
     return relationship.toLabel === batch.label ? [detach("to")] : [];
@@ -143,16 +149,68 @@ function atMostOne(relationship: RelationshipPlan, end: "from" | "to", plan: Exp
   return other.keyColumns.every((column) => joined.has(column));
 }
 
+/** Whether a junction node supports at most one relationship: it names both ends by their keys. */
+function supportsAtMostOne(relationship: RelationshipPlan, plan: ExportPlan): boolean {
+  const { junction } = relationship;
+  if (junction === undefined) return false;
+  const keyed = (label: string, columns: readonly string[]) =>
+    plan.tables.find((table) => table.label === label)?.keyColumns.every((c) => columns.includes(c)) === true;
+  return (
+    keyed(
+      relationship.fromLabel,
+      junction.toFrom.map((p) => p.from),
+    ) &&
+    keyed(
+      relationship.toLabel,
+      junction.toTo.map((p) => p.to),
+    )
+  );
+}
+
 /**
- * A StatementSink in front of another: passes every statement on, and counts what the sync's node
- * statements would cost each relationship type. Where a node has at most one relationship of a
- * type, the rows are only tallied (an upper bound) and their statements set aside on disk; they
- * are counted only if the bound alone would refuse. check() then applies the guard.
+ * How the first pass bounds a count instead of running it: by the batch's rows (each costs at
+ * most one relationship), by the degree of its nodes (all the relationships of the type they
+ * have), or not at all (then it is counted).
+ */
+function boundOf(
+  relationship: RelationshipPlan,
+  query: CountQuery,
+  plan: ExportPlan,
+): "rows" | "degree" | undefined {
+  if (query.end !== undefined && atMostOne(relationship, query.end, plan)) return "rows";
+  if (query.degree !== undefined) return "degree";
+  return supportsAtMostOne(relationship, plan) ? "rows" : undefined;
+}
+
+/** A type whose count is bounded by the degree of the batch's nodes, in this direction. */
+interface DegreeBound {
+  type: string;
+  degree: NonNullable<CountQuery["degree"]>;
+}
+
+/** The relationships of each bound's type the batch's nodes have, in one query. */
+function degreeQuery(batch: NodeBatch, bounds: readonly DegreeBound[]): string {
+  const terms = bounds.map(({ type, degree }) => {
+    const name = quoteName(type);
+    const pattern =
+      degree === "out" ? `(n)-[:${name}]->()` : degree === "in" ? `(n)<-[:${name}]-()` : `(n)-[:${name}]-()`;
+    return `sum(COUNT { ${pattern} })`;
+  });
+  return `MATCH ${keyMatch(batch.label, batch.keyColumns)}\nRETURN [${terms.join(", ")}] AS n`;
+}
+
+/**
+ * A StatementSink in front of another: passes every statement on, and bounds what the sync's node
+ * statements would cost each relationship type. A bound is cheap: a batch's rows where a node has
+ * at most one relationship of a type, else its nodes' degrees, all types in one query per batch
+ * (a few query shapes, which a fresh engine plans quickly, where exact counts were one complex
+ * shape per type and end). The statements are set aside on disk, and counted exactly, per type,
+ * only if the bound alone would refuse. check() then applies the guard.
  */
 export class RelationshipDeleteGuard implements StatementSink {
   /** Per type, the c360 relationships counted so far. */
   private readonly counted = new Map<string, number>();
-  /** Per type, the rows tallied instead of counted (each costs at most one relationship). */
+  /** Per type, the upper bound tallied instead of a count (rows, or degrees). */
   private readonly bounded = new Map<string, number>();
   private pending: { tail: string; batch: NodeBatch } | undefined;
   private readonly inFlight: Array<Promise<void>> = [];
@@ -195,51 +253,74 @@ export class RelationshipDeleteGuard implements StatementSink {
 
   private boundsAny(batch: NodeBatch): boolean {
     return this.plan.relationships.some((r) =>
-      countQueries(r, batch).some((q) => q.end !== undefined && atMostOne(r, q.end, this.plan)),
+      countQueries(r, batch).some((q) => boundOf(r, q, this.plan) !== undefined),
     );
   }
 
   /**
-   * Counts the pooled rows (without waiting, unless too many counts are in flight). In the first
-   * pass a bounded end is tallied; in a recount only the bounded ends of `recounting` are counted.
+   * Bounds or counts the pooled rows (without waiting, unless too many queries are in flight). In
+   * the first pass whatever can be bounded is; in a recount only the bounded counts of
+   * `recounting` are made, exactly.
    */
   private async flush(): Promise<void> {
     const recounting = this.recounting;
     const pending = this.pending;
     this.pending = undefined;
-    if (pending !== undefined)
+    if (pending !== undefined) {
+      const { batch } = pending;
+      const degrees: DegreeBound[] = [];
       for (const relationship of this.plan.relationships)
-        for (const { tail, end } of countQueries(relationship, pending.batch)) {
-          const bounded = end !== undefined && atMostOne(relationship, end, this.plan);
-          if (recounting === undefined ? bounded : !bounded || !recounting.has(relationship.type)) {
-            if (recounting === undefined)
-              add(this.bounded, relationship.type, pending.batch.table.rows.length);
-            continue;
-          }
-          const query = nodeBatchQuery(tail, pending.batch.table);
-          // Not awaited here: a failure is kept, and thrown at the next flush or at the end.
-          const count = this.count(relationship.type, query, pending.batch.table).catch((error: unknown) => {
-            this.failure ??= error instanceof Error ? error : new Error(String(error));
-          });
-          this.inFlight.push(count);
+        for (const query of countQueries(relationship, batch)) {
+          const bound = boundOf(relationship, query, this.plan);
+          const { type } = relationship;
+          if (recounting === undefined && bound === "rows") add(this.bounded, type, batch.table.rows.length);
+          else if (recounting === undefined && bound === "degree" && query.degree !== undefined)
+            degrees.push({ type, degree: query.degree });
+          else if (
+            recounting === undefined ? bound === undefined : bound !== undefined && recounting.has(type)
+          )
+            this.launch(() => this.count(type, nodeBatchQuery(query.tail, batch.table), batch.table));
         }
+      if (degrees.length > 0)
+        this.launch(() =>
+          this.countDegrees(degrees, nodeBatchQuery(degreeQuery(batch, degrees), batch.table), batch.table),
+        );
+    }
     while (this.inFlight.length > countsInFlight) await this.inFlight.shift();
     if (this.failure !== undefined) throw this.failure;
   }
 
+  /** Starts a query; not awaited here: a failure is kept, and thrown at the next flush or at the end. */
+  private launch(query: () => Promise<void>): void {
+    this.inFlight.push(
+      query().catch((error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      }),
+    );
+  }
+
   private async count(type: string, query: string, table: RowTable): Promise<void> {
+    const result = await this.read(query, table, `counting the :${type} relationships a sync would delete`);
+    add(this.counted, type, Number(result[0] ?? 0));
+  }
+
+  private async countDegrees(bounds: readonly DegreeBound[], query: string, table: RowTable): Promise<void> {
+    const result = await this.read(query, table, "counting the relationships of the nodes a sync writes");
+    const degrees = (result[0] ?? []) as unknown[];
+    bounds.forEach(({ type }, i) => add(this.bounded, type, Number(degrees[i] ?? 0)));
+  }
+
+  /** The first column of a read query's records. */
+  private async read(query: string, table: RowTable, what: string): Promise<unknown[]> {
     try {
       const result = await this.driver.executeQuery(
         query,
         { rows: table.rows },
         { database: this.database, routing: "READ" },
       );
-      add(this.counted, type, Number(result.records[0]?.get("n") ?? 0));
+      return result.records.map((record) => record.get("n") as unknown);
     } catch (error) {
-      throw new TargetError(
-        `counting the :${type} relationships a sync would delete failed: ${messageOf(error)}`,
-        { cause: error },
-      );
+      throw new TargetError(`${what} failed: ${messageOf(error)}`, { cause: error });
     }
   }
 
