@@ -92,6 +92,20 @@ describe("relationship sanity", () => {
     assert.deepEqual(graph, await expectedGraphCounts(universe()));
   });
 
+  it("lets a night rewrite every account whose joins still hold: its degrees bound, the exact count clears", async () => {
+    const before = await graphCounts(suite.driver);
+    const [{ n } = { n: "0" }] = await query<{ n: string }>(
+      universe().source("profiles_db"),
+      "WITH renamed AS (UPDATE accounts SET full_name = coalesce(full_name, '') || ' (renamed)' RETURNING 1) SELECT count(*)::text AS n FROM renamed",
+    );
+    const run = await runCli(["run", "--output-dir", emptyDir()], { env: env() });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`^:Account: 0 created, ${n} updated, 0 deleted$`, "m"));
+    for (const type of ["HAS_PAYMENT_METHOD", "HAS_SUBSCRIPTION", "SUBMITTED", "WATCHED"])
+      assert.match(run.stdout, new RegExp(`^\\[:${type}\\] .*\\(0 created\\)$`, "m"), type);
+    assert.deepEqual(await graphCounts(suite.driver), before);
+  });
+
   it("warns of a type that matched no pairs, and records it with 0 created", async () => {
     await query(
       universe().source("support_db"),
