@@ -349,10 +349,15 @@ class Execution {
   }
 
   /** A statement that would change nothing, done as if it ran. */
-  private async skip(statement: Statement): Promise<void> {
-    const done = { ...emptyCounters(), statements: 1 };
-    this.counters.statements++;
-    this.options.onWritten?.(statement, done);
+  private skip(statement: Statement): Promise<void> {
+    return this.doneAlone(statement, { ...emptyCounters(), statements: 1 });
+  }
+
+  /** A statement run alone (or skipped) is done: counted, reported, checkpointed. */
+  private async doneAlone(statement: Statement, changed: LoadCounters): Promise<void> {
+    for (const field of Object.keys(changed) as Array<keyof LoadCounters>)
+      this.counters[field] += changed[field];
+    this.options.onWritten?.(statement, changed);
     this.issued.push({ lastIndex: statement.index, committed: true });
     await this.advanceCheckpoint();
     if (this.stopping) throw new StopRequested(this.lastComplete, this.counters);
@@ -378,15 +383,9 @@ class Execution {
       throw this.statementError(`statement ${statement.index}`, statement, error);
     }
     if (returned !== undefined && returned.total > 0) this.options.onRows?.(statement, returned);
-    addCounters(this.counters, summary, 1);
-    if (this.options.onWritten !== undefined) {
-      const changed = emptyCounters();
-      addCounters(changed, summary, 1);
-      this.options.onWritten(statement, changed);
-    }
-    this.issued.push({ lastIndex: statement.index, committed: true });
-    await this.advanceCheckpoint();
-    if (this.stopping) throw new StopRequested(this.lastComplete, this.counters);
+    const changed = emptyCounters();
+    addCounters(changed, summary, 1);
+    await this.doneAlone(statement, changed);
   }
 
   private statementError(what: string, statement: Statement, error: unknown): StatementError {

@@ -169,16 +169,16 @@ function supportsAtMostOne(relationship: RelationshipPlan, plan: ExportPlan): bo
 
 /**
  * How the first pass bounds a count instead of running it: by the batch's rows (each costs at
- * most one relationship), by the degree of its nodes (all the relationships of the type they
- * have), or not at all (then it is counted).
+ * most one relationship), by the degree of its nodes in the query's direction (all the
+ * relationships of the type they have), or not at all (then it is counted).
  */
 function boundOf(
   relationship: RelationshipPlan,
   query: CountQuery,
   plan: ExportPlan,
-): "rows" | "degree" | undefined {
+): "rows" | NonNullable<CountQuery["degree"]> | undefined {
   if (query.end !== undefined && atMostOne(relationship, query.end, plan)) return "rows";
-  if (query.degree !== undefined) return "degree";
+  if (query.degree !== undefined) return query.degree;
   return supportsAtMostOne(relationship, plan) ? "rows" : undefined;
 }
 
@@ -273,13 +273,12 @@ export class RelationshipDeleteGuard implements StatementSink {
         for (const query of countQueries(relationship, batch)) {
           const bound = boundOf(relationship, query, this.plan);
           const { type } = relationship;
-          if (recounting === undefined && bound === "rows") add(this.bounded, type, batch.table.rows.length);
-          else if (recounting === undefined && bound === "degree" && query.degree !== undefined)
-            degrees.push({ type, degree: query.degree });
-          else if (
-            recounting === undefined ? bound === undefined : bound !== undefined && recounting.has(type)
-          )
-            this.launch(() => this.count(type, nodeBatchQuery(query.tail, batch.table), batch.table));
+          const count = () => this.count(type, nodeBatchQuery(query.tail, batch.table), batch.table);
+          if (recounting !== undefined) {
+            if (bound !== undefined && recounting.has(type)) this.launch(count);
+          } else if (bound === "rows") add(this.bounded, type, batch.table.rows.length);
+          else if (bound !== undefined) degrees.push({ type, degree: bound });
+          else this.launch(count);
         }
       if (degrees.length > 0)
         this.launch(() =>
