@@ -17,6 +17,8 @@ import {
 } from "../src/script/node-batches.js";
 import { ScriptFileError } from "../src/errors.js";
 import { ifNotExistsName } from "../src/script/schema.js";
+import { parameterizedRederive, rederiveStatements } from "../src/script/sync.js";
+import { relationshipPlan } from "./helpers/relationships.js";
 import { prng } from "./helpers/prng.js";
 import { statementOf } from "./helpers/statements.js";
 
@@ -300,6 +302,75 @@ describe("parseNodeBatch: a sync's delete and stamp statements", () => {
     ];
     for (const edited of edits)
       assert.equal(parseNodeBatch(statementOf(edited)), undefined, JSON.stringify(edited));
+  });
+});
+
+describe("parameterizedRederive: a sync's re-derive statements, planned once", () => {
+  const direct = relationshipPlan("HAS_CARD", "Acct`x", "Card", {
+    direct: [{ from: "id", to: "account_id" }],
+  });
+  const junction = relationshipPlan("TAGGED", "Ticket", "Tag", {
+    junction: {
+      label: "Link",
+      toFrom: [{ from: "ticket_id", junction: "t" }],
+      toTo: [{ to: "tag_id", junction: "g" }],
+    },
+  });
+  const statements = [
+    ...rederiveStatements(direct, 7, 12),
+    ...rederiveStatements(junction, 0, 123456789012345),
+  ].map((s) => s.text);
+  /** The sent text with its parameters written back as the numbers they stand for. */
+  const substituted = (text: string, since: number, run: number) =>
+    text.replace("$since", String(since)).replace("$run", String(run));
+
+  it("replaces exactly the two run numbers, and nothing else", () => {
+    assert.equal(statements.length, 5);
+    for (const text of statements) {
+      const statement = statementOf(text);
+      const sent = parameterizedRederive(statement);
+      assert.ok(sent !== undefined, text);
+      assert.equal(sent.text.split("$since").length, 2, sent.text);
+      assert.equal(sent.text.split("$run").length, 2, sent.text);
+      assert.equal(substituted(sent.text, sent.since, sent.run), text.slice(statement.codeStart));
+      // The comment, which names the runs, is not sent: the text is the same every night.
+      assert.ok(!sent.text.includes("//"));
+    }
+    const first = parameterizedRederive(statementOf(statements[0] as string));
+    assert.deepEqual([first?.since, first?.run], [7, 12]);
+    const last = parameterizedRederive(statementOf(statements[4] as string));
+    assert.deepEqual([last?.since, last?.run], [0, 123456789012345]);
+    const nextNight = parameterizedRederive(statementOf(rederiveStatements(direct, 12, 13)[0]?.text ?? ""));
+    assert.equal(nextNight?.text, first?.text);
+  });
+
+  it("leaves other and edited statements to run as written", () => {
+    const text = statements[0] as string;
+    const edits = [
+      text.replace("// re-derive", "// derive"),
+      text.replace("> 7\n", "> 7 OR true\n"),
+      text.replace("> 7", "> 07"),
+      text.replace("> 7", "> -7"),
+      text.replace("> 7", ">= 7"),
+      text.replace("= 12", "= 12 + 1"),
+      text.replace("= 12", "= $other"),
+      text.replace(
+        "ON CREATE SET r.`c360_run` = 12",
+        "ON CREATE SET r.`c360_run` = 12\n  MERGE (from)-[r:`HAS_CARD`]->(to) ON CREATE SET r.`c360_run` = 12",
+      ),
+      text.replace("MATCH (from:`Acct``x`)\n", "MATCH (from:`Acct``x`)\nWITH from\n"),
+    ];
+    for (const edited of edits) {
+      if (edited === text) assert.fail(`the edit did not apply: ${edited}`);
+      assert.equal(parameterizedRederive(statementOf(edited)), undefined, edited);
+    }
+    // An edit elsewhere still runs as it reads: only the two numbers become parameters.
+    const elsewhere = text.replace("DELETE r", "DELETE r\n    SET to.seen = 12");
+    const sent = parameterizedRederive(statementOf(elsewhere));
+    assert.equal(substituted(sent?.text ?? "", 7, 12), elsewhere.slice(elsewhere.indexOf("MATCH")));
+    assert.ok(sent?.text.includes("SET to.seen = 12"));
+    const full = "MATCH (n:`A`) WHERE n.`c360_run` > 3\nRETURN n";
+    assert.equal(parameterizedRederive(statementOf(full)), undefined);
   });
 });
 

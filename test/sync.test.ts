@@ -155,6 +155,14 @@ describe("c360 run without --clear", () => {
     assert.deepEqual(byLabel.Account, [1, 2, 1]);
     assert.deepEqual(byLabel.PlayEvent, [0, 1, 10]);
     assert.deepEqual(await graphCounts(driver), await expectedGraphCounts(universe));
+    // The re-derive statements ran with their run numbers as parameters: integers, the sync's own.
+    const stamps = await driver.executeQuery(
+      "MATCH (n) WITH max(n.c360_run) AS node MATCH ()-[r]->() WHERE r.c360_run IS NOT NULL " +
+        "RETURN node, max(r.c360_run) AS relationship, collect(DISTINCT valueType(r.c360_run)) AS types",
+    );
+    const stamp = stamps.records[0];
+    assert.deepEqual(stamp?.get("types"), ["INTEGER NOT NULL"]);
+    assert.equal(String(stamp?.get("relationship")), String(stamp?.get("node")));
     synced = await content();
     await cleanGraph(driver);
     await run({ clear: true });

@@ -12,8 +12,8 @@ import type { WrittenScript } from "../script/writer.js";
 import { generateSync } from "../sync/generate-sync.js";
 import { loadScript, type LoadResult } from "../load/load.js";
 import { assertWritable, withDriver } from "../neo4j/driver.js";
+import { readGraphState } from "../sync/graph.js";
 import { formatTable } from "../query/queries.js";
-import { quoteName } from "../script/literals.js";
 import type { Logger } from "../logger.js";
 import { contextFrom, guarded } from "./context.js";
 import { parseBatchSize, progressReporter } from "./generate.js";
@@ -60,7 +60,11 @@ export interface RunTotals {
   types: Array<{ type: string; created: number; relationships: number }>;
 }
 
-/** The graph's counts per label and type after a load: the count store answers each in constant time. */
+/**
+ * The graph's counts per label and type after a load, from the one query a sync reads the graph's
+ * state with (src/sync/graph.ts): the count store answers it in constant time, and the next sync
+ * finds it planned.
+ */
 async function graphTotals(
   options: RunOptions,
   plan: ExportPlan,
@@ -68,32 +72,20 @@ async function graphTotals(
   loaded: LoadResult | undefined,
 ): Promise<RunTotals> {
   const { neo4j } = options.config;
-  return withDriver(neo4j, options.config.timeouts, async (driver) => {
-    const count = async (cypher: string) =>
-      Number(
-        (
-          await driver.executeQuery(cypher, {}, { database: neo4j.database, routing: "READ" })
-        ).records[0]?.get("n") ?? 0,
-      );
-    const labels: RunTotals["labels"] = [];
-    for (const table of plan.tables) {
-      const name = `${table.source.sourceName}.${qualifiedTable(table)}`;
-      labels.push({
-        label: table.label,
-        table: name,
-        rows: rows.get(name) ?? 0,
-        nodes: await count(`MATCH (n:${quoteName(table.label)}) RETURN count(n) AS n`),
-      });
-    }
-    const types: RunTotals["types"] = [];
-    for (const relationship of plan.relationships)
-      types.push({
-        type: relationship.type,
-        created: loaded?.relationshipsByType.get(relationship.type)?.created ?? 0,
-        relationships: await count(`MATCH ()-[r:${quoteName(relationship.type)}]->() RETURN count(r) AS n`),
-      });
-    return { labels, types };
+  const state = await withDriver(neo4j, options.config.timeouts, (driver) =>
+    readGraphState(driver, neo4j.database, plan),
+  );
+  const labels = plan.tables.map((table) => {
+    const name = `${table.source.sourceName}.${qualifiedTable(table)}`;
+    const nodes = state.labels[table.label]?.[0] ?? 0;
+    return { label: table.label, table: name, rows: rows.get(name) ?? 0, nodes };
   });
+  const types = plan.relationships.map((relationship) => ({
+    type: relationship.type,
+    created: loaded?.relationshipsByType.get(relationship.type)?.created ?? 0,
+    relationships: state.types[relationship.type] ?? 0,
+  }));
+  return { labels, types };
 }
 
 function loadOptions(options: RunOptions, script: WrittenScript, parentRunId: number) {

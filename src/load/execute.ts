@@ -7,7 +7,8 @@
  *   `rowsPerTransaction` rows, through `executeWrite`, which retries transient errors itself.
  * - Statements that need an implicit transaction (`CALL { } IN TRANSACTIONS`) run in
  *   auto-commit; they are idempotent (MERGE), so a transient error is retried here. c360's direct
- *   relationship statements CREATE while their type is absent (src/script/relationships.ts).
+ *   relationship statements CREATE while their type is absent (src/script/relationships.ts), and a
+ *   sync's re-derive statements send their run numbers as parameters (src/script/sync.ts).
  * - Everything else runs as written, in a managed (retried) transaction.
  *
  * After each commit, `onCommit` learns the index of the last statement that is now complete: the
@@ -22,6 +23,7 @@ import { codeOf, isAutoCommit, type Statement } from "../script/lexer.js";
 import { nodeBatchQuery, parseNodeBatch, type NodeBatchKind, type RowTable } from "../script/node-batches.js";
 import { firstLoadForm, type FirstLoadForm } from "../script/relationships.js";
 import { ifNotExistsName } from "../script/schema.js";
+import { parameterizedRederive } from "../script/sync.js";
 
 export interface LoadCounters {
   statements: number;
@@ -195,11 +197,12 @@ async function runAutoCommit(
   session: Session,
   text: string,
   firstLoad?: FirstLoadForm,
+  parameters?: Record<string, unknown>,
 ): Promise<ResultSummary> {
   for (let attempt = 1; ; attempt++) {
     try {
       const create = firstLoad !== undefined && (await typeIsAbsent(session, firstLoad.type));
-      return await session.run(create ? firstLoad.createText : text).summary();
+      return await session.run(create ? firstLoad.createText : text, parameters).summary();
     } catch (error) {
       if (attempt >= maxAutoCommitAttempts || !neo4j.isRetryableError(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
@@ -369,11 +372,7 @@ class Execution {
     let returned: ReturnedRows | undefined;
     try {
       summary = isAutoCommit(statement.text)
-        ? await runAutoCommit(
-            this.session,
-            statement.text,
-            this.options.literal === true ? undefined : firstLoadForm(statement),
-          )
+        ? await this.runAutoCommit(statement)
         : await this.session.executeWrite(async (tx) => {
             const { summary: done, rows } = await consume(tx.run(statement.text), this.returnedRowLimit);
             returned = rows;
@@ -386,6 +385,19 @@ class Execution {
     const changed = emptyCounters();
     addCounters(changed, summary, 1);
     await this.doneAlone(statement, changed);
+  }
+
+  /**
+   * An auto-commit statement: c360's relationship statements in their first-load form where that
+   * applies, its re-derive statements with their run numbers as parameters (planned once, not
+   * each night), anything else as written.
+   */
+  private runAutoCommit(statement: Statement): Promise<ResultSummary> {
+    if (this.options.literal === true) return runAutoCommit(this.session, statement.text);
+    const rederive = parameterizedRederive(statement);
+    if (rederive === undefined) return runAutoCommit(this.session, statement.text, firstLoadForm(statement));
+    const parameters = { since: neo4j.int(rederive.since), run: neo4j.int(rederive.run) };
+    return runAutoCommit(this.session, rederive.text, undefined, parameters);
   }
 
   private statementError(what: string, statement: Statement, error: unknown): StatementError {

@@ -198,3 +198,48 @@ export function relationshipTypeOf(statement: Pick<Statement, "text" | "codeStar
   if (title !== null) return title[1];
   return parseRelationshipStatement(statement)?.relationship.type;
 }
+
+/** A re-derive statement as the loader sends it: its two run numbers as parameters. */
+export interface ParameterizedRederive {
+  text: string;
+  since: number;
+  run: number;
+}
+
+const visitedSince = new RegExp(`^(WHERE (?:from|to|link)\\.\`${runProperty}\` > )(0|[1-9]\\d{0,14})$`, "m");
+const mergeStamp = new RegExp(
+  `^( *MERGE \\(from\\)-\\[r:\`(?:[^\`]|\`\`)+\`\\]->\\(to\\) ON CREATE SET r\\.\`${runProperty}\` = )(0|[1-9]\\d{0,14})$`,
+  "gm",
+);
+
+/**
+ * A re-derive statement with `$since` and `$run` in place of its run numbers, so that Neo4j plans
+ * it once rather than every night (each night's runs are new numbers); undefined for any other
+ * statement. Only the two numbers c360 writes are replaced: the statement's second line of code
+ * (`WHERE from.c360_run > 7`) and its one MERGE line. Substituting them back gives the statement
+ * letter for letter, so an edited statement means what it says; one that already uses a parameter
+ * is sent as written.
+ */
+export function parameterizedRederive(
+  statement: Pick<Statement, "text" | "codeStart">,
+): ParameterizedRederive | undefined {
+  if (!rederiveTitle.test(statement.text.slice(0, statement.codeStart))) return undefined;
+  const code = statement.text.slice(statement.codeStart);
+  if (code.includes("$")) return undefined;
+  const lines = code.split("\n");
+  const visited = visitedSince.exec(lines[1] ?? "");
+  const merges = [...code.matchAll(mergeStamp)];
+  if (visited === null || merges.length !== 1) return undefined;
+  const merge = merges[0] as RegExpMatchArray;
+  const sinceText = visited[2] as string;
+  const runText = merge[2] as string;
+  const sinceAt = (lines[0] as string).length + 1 + (visited[1] as string).length;
+  const runAt = (merge.index as number) + (merge[1] as string).length;
+  const text =
+    code.slice(0, sinceAt) +
+    "$since" +
+    code.slice(sinceAt + sinceText.length, runAt) +
+    "$run" +
+    code.slice(runAt + runText.length);
+  return { text, since: Number(sinceText), run: Number(runText) };
+}
