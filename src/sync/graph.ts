@@ -41,15 +41,25 @@ async function* graphKeyPages(
   const page = (where: string) =>
     `MATCH (n:${quoteName(table.label)}) WHERE ${where}\nWITH n ORDER BY ${key} LIMIT ${pageSize}\n` +
     `RETURN collect(${key}) AS keys, collect(n.${quoteName(hashProperty)}) AS hashes`;
-  const session = driver.session({ database, defaultAccessMode: "READ" });
-  const read = (after: unknown) =>
-    session
-      .run(page(after === undefined ? `${key} IS NOT NULL` : `${key} > $after`), { after })
-      .then((result) => ({
+  // A session per page: a session keeps every result it ran, records and all, until it closes.
+  // One session for the label held every page: a no-change sync at 5M play events peaked at
+  // 454 MB of RSS, and at 188 MB with a session per page.
+  const read = async (after: unknown) => {
+    const session = driver.session({ database, defaultAccessMode: "READ" });
+    try {
+      const result = await session.run(page(after === undefined ? `${key} IS NOT NULL` : `${key} > $after`), {
+        after,
+      });
+      return {
         keys: result.records[0]?.get("keys") as unknown[],
         hashes: result.records[0]?.get("hashes") as unknown[],
-      }))
-      .catch(graphFailure(table));
+      };
+    } catch (error) {
+      return graphFailure(table)(error);
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  };
   let next: ReturnType<typeof read> | undefined = read(undefined);
   try {
     for (;;) {
@@ -66,7 +76,6 @@ async function* graphKeyPages(
     }
   } finally {
     if (next !== undefined) await next.catch(() => undefined);
-    await session.close().catch(() => undefined);
   }
 }
 
