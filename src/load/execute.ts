@@ -17,7 +17,7 @@
 import neo4j, { type Driver, type Session } from "neo4j-driver";
 import type { Result, ResultSummary } from "neo4j-driver";
 import { TargetError, messageOf } from "../errors.js";
-import { collectGarbage } from "../memory.js";
+import { collectorOnGrowth } from "../memory.js";
 import { sectionOf, type Section } from "../script/format.js";
 import { codeOf, isAutoCommit, type Statement } from "../script/lexer.js";
 import { nodeBatchQuery, parseNodeBatch, type NodeBatchKind, type RowTable } from "../script/node-batches.js";
@@ -157,6 +157,14 @@ export const defaultWriters = 2;
 export const maxBatchChars = 8 * 1024 * 1024;
 const maxAutoCommitAttempts = 4;
 
+/**
+ * Heap growth allowed between full collections while a script loads. A collection before every
+ * batch kept a full load's memory flat, but a sync sends a few small batches per label, and each
+ * paid a full collection (some 20 ms) before it could be sent; collecting on growth bounds memory
+ * the same way, and a batch of a few hundred rows no longer waits.
+ */
+const loadGarbageAllowanceBytes = 32 * 2 ** 20;
+
 function addCounters(counters: LoadCounters, summary: ResultSummary, statements: number): void {
   const updates = summary.counters.updates();
   counters.statements += statements;
@@ -234,6 +242,7 @@ class Execution {
   private readonly sessionConfig: { database: string; defaultAccessMode: typeof neo4j.session.WRITE };
   private readonly txConfig: { timeout: number } | undefined;
   private readonly session: Session;
+  private readonly collect = collectorOnGrowth(loadGarbageAllowanceBytes);
   private lastComplete: number;
   private pending: PendingBatch | undefined;
   private section: Section = "statements";
@@ -450,7 +459,7 @@ class Execution {
 
   private launch(batch: PendingBatch): void {
     // The decoded rows of earlier batches are garbage now: collect them while they are few.
-    collectGarbage();
+    this.collect();
     const ticket = { lastIndex: batch.lastIndex, committed: false };
     this.issued.push(ticket);
     const write = this.write(batch, ticket);
