@@ -3,9 +3,11 @@
  *
  * V8 collects lazily: with about 30 MB live, a load or generate run let its heap fill with 100 MB
  * and more of garbage before a full collection, so peak RSS depended on how long the run lasted
- * (about 150 MB at 100k rows, 250 MB at 1M; see bench/results). A full collection at each batch
- * boundary (a few MB of data, some milliseconds with so little live) makes peak memory follow the
- * batch size, not the run length. Where the collector cannot be reached this does nothing.
+ * (about 150 MB at 100k rows, 250 MB at 1M; see bench/results). A full collection at batch
+ * boundaries makes peak memory follow the batch size, not the run length. A collection costs some
+ * milliseconds even with little live, so most callers collect only once the heap has grown by an
+ * allowance (collectorOnGrowth): a load before every batch cost c360 about 10 s of CPU per million
+ * rows. Where the collector cannot be reached this does nothing.
  */
 import v8 from "node:v8";
 import vm from "node:vm";
