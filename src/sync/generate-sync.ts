@@ -122,7 +122,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
       await openSnapshots(plan, control, sources, options.timeouts);
       const rowCounts = await countTables(plan, sources);
       return withSpoolDirectory(async (directory) => {
-        const syncs = await compareTables(plan, sources, driver, directory, options);
+        const syncs = await compareTables(plan, sources, driver, directory, options, rowCounts);
         guardDeletes(syncs, options);
         const changes = changesOf(syncs);
         if (nothingToDo(syncs, state, since)) {

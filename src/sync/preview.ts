@@ -163,7 +163,7 @@ export async function previewSync(options: PreviewOptions): Promise<SyncPreview>
       }
       const since = await lastCompletedRun(control);
       return withSpoolDirectory(async (directory) => {
-        const syncs = await compareTables(plan, sources, driver, directory, options);
+        const syncs = await compareTables(plan, sources, driver, directory, options, rowCounts);
         const result = preview("sync", plan, rowCounts, syncs);
         try {
           guardDeletes(syncs, options);
