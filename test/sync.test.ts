@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import type { Driver } from "neo4j-driver";
 import type { Config } from "../src/config.js";
 import { runPipeline, type RunResult } from "../src/commands/run.js";
-import { readFile, writeFile } from "node:fs/promises";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AbortedError, ExitCode, RefusedError, ScriptFileError } from "../src/errors.js";
 import { loadScript } from "../src/load/load.js";
@@ -383,6 +383,32 @@ describe("what a sync leaves alone, refuses and survives", () => {
     const settled = await runCli(["plan", "--detailed-exitcode"], { env });
     assert.equal(settled.code, 0, settled.stderr);
     assert.match(settled.stdout, /no changes: the graph equals the sources/);
+  });
+
+  it("after a copy of a script is loaded by hand, plans no change and names the re-check", async () => {
+    const env = { ...controlDbEnv(universe.controlDb.database), NEO4J_URI: config.neo4j.uri };
+    await run({ allowDeletes: true });
+    // The copy is registered as a script of its own, which no generate or run wrote: the run
+    // stamp its nodes carry is accounted for by no completed run, so a run re-checks around them.
+    const generated = await runCli(["generate", "--output-dir", outputDir], { env });
+    assert.equal(generated.code, 0, generated.stderr);
+    const copy = path.join(emptyDir(), "reviewed-copy.cypher");
+    await copyFile(generated.stdout.split("\n")[0] as string, copy);
+    const loaded = await runCli(["load", copy], { env });
+    assert.equal(loaded.code, 0, loaded.stderr);
+
+    const planned = await runCli(["plan", "--detailed-exitcode"], { env });
+    assert.equal(planned.code, 0, planned.stdout + planned.stderr);
+    assert.match(planned.stdout, /no changes: the graph equals the sources/);
+    assert.match(planned.stdout, /a run re-checks the relationships around the :Account, .* nodes/);
+    const json = await runCli(["plan", "--json"], { env });
+    assert.ok((JSON.parse(json.stdout) as { recheck: string[] }).recheck.includes("Account"));
+
+    const before = await content();
+    await run();
+    assert.deepEqual(await content(), before);
+    const settled = await runCli(["plan"], { env });
+    assert.doesNotMatch(settled.stdout, /re-checks/);
   });
 
   it("refuses --clear and --bulk for a sync script, and a hand-edited graph state line", async () => {

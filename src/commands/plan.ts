@@ -44,6 +44,11 @@ export function formatPreview(preview: SyncPreview): string {
   }
   if (unchanged.length > 0 && preview.changed) lines.push(`unchanged: ${unchanged.join(", ")}`);
   lines.push(preview.changed ? "a run would change the graph" : "no changes: the graph equals the sources");
+  if (preview.recheck.length > 0)
+    lines.push(
+      `a run re-checks the relationships around the ${preview.recheck.map((l) => `:${l}`).join(", ")} nodes ` +
+        "written by a load no completed run accounts for (a sync stopped part way, or a copy of a script loaded by hand)",
+    );
   return lines.join("\n") + "\n";
 }
 
@@ -53,6 +58,7 @@ export function previewJson(preview: SyncPreview): object {
     kind: preview.kind,
     changed: preview.changed,
     refused: preview.refusal?.message ?? null,
+    recheck: preview.recheck,
     labels: [...preview.changes].map(([table, c]) => ({
       label: table.label,
       table: `${table.source.sourceName}.${table.table}`,

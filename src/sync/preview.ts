@@ -55,6 +55,11 @@ export interface SyncPreview {
   detached: Map<string, number>;
   /** Whether a run would change the graph. */
   changed: boolean;
+  /**
+   * Labels with nodes stamped by a load no completed run accounts for (a sync stopped part way,
+   * or a copy of a script loaded by hand): a run re-checks the relationships around them.
+   */
+  recheck: string[];
   /** Why a run would be refused (the delete guard), if it would. */
   refusal?: RefusedError;
 }
@@ -137,7 +142,16 @@ function preview(
     relationships: new Map(),
     detached: new Map(),
     changed: false,
+    recheck: [],
   };
+}
+
+/** Whether the rehearsal found anything to change: a node, or a relationship of any type. */
+function rehearsalChanges(syncs: readonly TableSync[], sink: PreviewSink): boolean {
+  const nodes = syncs.some(
+    ({ spool }) => spool.counts.create + spool.counts.update + spool.counts.delete > 0,
+  );
+  return nodes || [...sink.relationships.values()].some((c) => c.created + c.deleted > 0);
 }
 
 /** A preview writes no script: it needs everything a sync does but an output directory. */
@@ -165,6 +179,9 @@ export async function previewSync(options: PreviewOptions): Promise<SyncPreview>
       return withSpoolDirectory(async (directory) => {
         const syncs = await compareTables(plan, sources, driver, directory, options, rowCounts);
         const result = preview("sync", plan, rowCounts, syncs);
+        result.recheck = Object.entries(state.labels)
+          .filter(([, [, lastRun]]) => lastRun !== null && lastRun > since)
+          .map(([label]) => label);
         try {
           guardDeletes(syncs, options);
         } catch (error) {
@@ -178,7 +195,10 @@ export async function previewSync(options: PreviewOptions): Promise<SyncPreview>
         const { sink } = rehearsal;
         // A run refused for its labels never gets as far as counting relationships.
         result.refusal ??= rehearsal.refusal;
-        return { ...result, relationships: sink.relationships, detached: sink.detached, changed: true };
+        // Nodes no completed run accounts for make a run re-check their relationships, which
+        // may find them right: then the graph would not change.
+        const changed = rehearsalChanges(syncs, sink);
+        return { ...result, relationships: sink.relationships, detached: sink.detached, changed };
       });
     });
   } finally {
