@@ -10,7 +10,7 @@ import type { Config } from "../src/config.js";
 import { runPipeline, type RunResult } from "../src/commands/run.js";
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { AbortedError, ExitCode, RefusedError, ScriptFileError } from "../src/errors.js";
+import { AbortedError, ExitCode, RefusedError, ScriptFileError, TargetError } from "../src/errors.js";
 import { loadScript } from "../src/load/load.js";
 import { generateSync } from "../src/sync/generate-sync.js";
 import { previewSync } from "../src/sync/preview.js";
@@ -286,6 +286,46 @@ describe("what a sync leaves alone, refuses and survives", () => {
       await driver.executeQuery(
         "MATCH (n) WHERE n:Analyst OR n.account_id = 'not-from-a-source' DETACH DELETE n",
       );
+    }
+  });
+
+  it("reads a key of another type as someone else's node, and refuses a c360 node whose key was retyped", async () => {
+    // :PlayEvent is keyed by an integer; a text key cannot be a source row's. Both nodes sort
+    // before c360's, and have no hash: every hash after them must still be its own node's.
+    await driver.executeQuery(
+      "CREATE (:PlayEvent {event_id: 'by-hand', note: 'mine'}), (:PlayEvent {event_id: -1, note: 'mine'})",
+    );
+    try {
+      await query(
+        universe.source("streaming_db"),
+        "UPDATE play_events SET action = action || '!' WHERE event_id = (SELECT min(event_id) FROM play_events)",
+      );
+      const result = await run();
+      assert.equal(result.kind, "sync");
+      const events = [...(result.changes ?? [])].find(([table]) => table.label === "PlayEvent")?.[1];
+      assert.deepEqual([events?.created, events?.updated, events?.deleted], [0, 1, 0]);
+      const kept = await driver.executeQuery("MATCH (n:PlayEvent {note: 'mine'}) RETURN count(n) AS n");
+      assert.equal(kept.records[0]?.get("n"), 2n);
+
+      // Someone rewrites the key of a node c360 wrote as text: the sync cannot tell it from a
+      // foreign node's, so it refuses rather than create its row again beside it.
+      await driver.executeQuery(
+        "MATCH (n:PlayEvent) WHERE n.c360_hash IS NOT NULL WITH n ORDER BY n.event_id LIMIT 1 SET n.event_id = toString(n.event_id)",
+      );
+      await assert.rejects(run(), (error: unknown) => {
+        assert.ok(error instanceof TargetError, String(error));
+        assert.match(
+          error.message,
+          /a :PlayEvent node written by c360 has key \["\d+"\], not of the key columns' types/,
+        );
+        return true;
+      });
+    } finally {
+      await driver.executeQuery(
+        "MATCH (n:PlayEvent) WHERE n.event_id IS :: STRING OR n.event_id < 0 DETACH DELETE n",
+      );
+      await cleanGraph(driver);
+      await run({ clear: true });
     }
   });
 
