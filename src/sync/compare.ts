@@ -15,7 +15,7 @@ import type { LabelChanges } from "../script/format.js";
 import { collectorOnGrowth } from "../memory.js";
 import { sqlFile } from "../sql-files.js";
 import { diff, OrderError, type KeyBatch } from "./diff.js";
-import { graphKeys, type GraphState } from "./graph.js";
+import { graphKeys, labelsStampedAfter, type GraphState } from "./graph.js";
 import { keyComparator, keyKinds, type KeyKind } from "./keys.js";
 import { ChangeSpool } from "./spool.js";
 
@@ -195,13 +195,14 @@ export function changesOf(syncs: readonly TableSync[]): Map<TablePlan, LabelChan
   );
 }
 
+/** Whether any table has a row to create, update or delete. */
+export function anyNodeChanges(syncs: readonly TableSync[]): boolean {
+  return syncs.some(({ spool }) => spool.counts.create + spool.counts.update + spool.counts.delete > 0);
+}
+
 /** Whether the graph is already what the sources say, with no earlier sync left unfinished. */
 export function nothingToDo(syncs: readonly TableSync[], state: GraphState, since: number): boolean {
-  const changed = syncs.some(
-    ({ spool }) => spool.counts.create + spool.counts.update + spool.counts.delete > 0,
-  );
-  const unfinished = Object.values(state.labels).some(([, lastRun]) => lastRun !== null && lastRun > since);
-  return !changed && !unfinished;
+  return !anyNodeChanges(syncs) && labelsStampedAfter(state, since).length === 0;
 }
 
 /** The newest run whose script was loaded completely (0: none). */

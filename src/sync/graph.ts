@@ -247,6 +247,16 @@ export async function readStateOf(
   return state;
 }
 
+/**
+ * The labels with nodes stamped after run `since` (the last completed load's): written by a load
+ * no completed run accounts for, a sync stopped part way or a copy of a script loaded by hand.
+ */
+export function labelsStampedAfter(state: GraphState, since: number): string[] {
+  return Object.entries(state.labels)
+    .filter(([, [, lastRun]]) => lastRun !== null && lastRun > since)
+    .map(([label]) => label);
+}
+
 /** Whether the graph holds nothing c360 wrote for these mappings. */
 export function holdsNothingOfC360(state: GraphState): boolean {
   return Object.values(state.labels).every(([, lastRun]) => lastRun === null);

@@ -22,6 +22,7 @@ import type { LabelChanges } from "../script/format.js";
 import { nodeBatchQuery, parseNodeBatch } from "../script/node-batches.js";
 import type { Change } from "./diff.js";
 import {
+  anyNodeChanges,
   changesOf,
   compareTables,
   guardDeletes,
@@ -30,7 +31,7 @@ import {
   type CompareOptions,
   type TableSync,
 } from "./compare.js";
-import { holdsNothingOfC360, readGraphState } from "./graph.js";
+import { holdsNothingOfC360, labelsStampedAfter, readGraphState } from "./graph.js";
 import type { Key } from "./keys.js";
 import { withSpoolDirectory } from "./spool.js";
 import { relationshipGuard } from "./guard.js";
@@ -148,10 +149,7 @@ function preview(
 
 /** Whether the rehearsal found anything to change: a node, or a relationship of any type. */
 function rehearsalChanges(syncs: readonly TableSync[], sink: PreviewSink): boolean {
-  const nodes = syncs.some(
-    ({ spool }) => spool.counts.create + spool.counts.update + spool.counts.delete > 0,
-  );
-  return nodes || [...sink.relationships.values()].some((c) => c.created + c.deleted > 0);
+  return anyNodeChanges(syncs) || [...sink.relationships.values()].some((c) => c.created + c.deleted > 0);
 }
 
 /** A preview writes no script: it needs everything a sync does but an output directory. */
@@ -179,9 +177,7 @@ export async function previewSync(options: PreviewOptions): Promise<SyncPreview>
       return withSpoolDirectory(async (directory) => {
         const syncs = await compareTables(plan, sources, driver, directory, options, rowCounts);
         const result = preview("sync", plan, rowCounts, syncs);
-        result.recheck = Object.entries(state.labels)
-          .filter(([, [, lastRun]]) => lastRun !== null && lastRun > since)
-          .map(([label]) => label);
+        result.recheck = labelsStampedAfter(state, since);
         try {
           guardDeletes(syncs, options);
         } catch (error) {

@@ -14,7 +14,7 @@ import { nodeBatchStatement } from "../script/node-batches.js";
 import { deleteStatement, keysPerStatement, rederiveStatements, stampStatement } from "../script/sync.js";
 import type { StopRequest } from "../signals.js";
 import type { TableSync } from "./compare.js";
-import type { GraphState } from "./graph.js";
+import { labelsStampedAfter, type GraphState } from "./graph.js";
 
 /** Where a sync's statements go; `target` names the label (`:L`) or type (`[:T]`) a statement writes. */
 export interface StatementSink {
@@ -104,8 +104,7 @@ function labelsWritten(writing: ChangeWriting): Set<string> {
       for (const relationship of writing.plan.relationships)
         if (relationship.junction?.label === table.label) labels.add(relationship.fromLabel);
   }
-  for (const [label, [, lastRun]] of Object.entries(writing.state.labels))
-    if (lastRun !== null && lastRun > writing.since) labels.add(label);
+  for (const label of labelsStampedAfter(writing.state, writing.since)) labels.add(label);
   return labels;
 }
 
