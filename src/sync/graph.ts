@@ -133,7 +133,7 @@ function singleKeyEntries(
     const key = keys[i];
     const hash = hashes[i];
     if (typeof key !== wanted) {
-      const odd = entriesOf(table, [[key]], [hash === "" ? null : hash], [kind]);
+      const odd = entriesOf(table, [[key]], [hash], [kind]);
       batch.keys.push(...odd.keys);
       batch.hashes.push(...odd.hashes);
       continue;
@@ -144,7 +144,10 @@ function singleKeyEntries(
   return batch;
 }
 
-/** The entries of a batch; a key not of its columns' kinds is someone else's node, left alone. */
+/**
+ * The entries of a batch; a key not of its columns' kinds is someone else's node, left alone. A
+ * node is c360's when its hash is an integer, on either path: a page marks a missing one with ''.
+ */
 function entriesOf(
   table: TablePlan,
   keys: ReadonlyArray<readonly unknown[]>,
@@ -156,7 +159,7 @@ function entriesOf(
     const hash = hashes[i];
     const text = keyText(keys[i] as unknown[], kinds);
     if (text === undefined) {
-      if (hash === null || hash === undefined) continue;
+      if (typeof hash !== "bigint") continue;
       throw new TargetError(
         `a :${table.label} node written by c360 has key ${JSON.stringify((keys[i] as unknown[]).map(String))}, not of the key columns' types`,
         { hint: "Someone edited c360's nodes; rebuild the label with `c360 run --clear`." },
