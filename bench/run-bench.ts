@@ -20,7 +20,7 @@ import { expectedGraphCounts, graphCounts, type TestUniverse } from "../test/hel
 import { databaseNames, dropDatabases, query, testServer } from "../test/helpers/postgres.js";
 import { adminImport, exportCsv } from "./admin-import.js";
 import { handWrittenUnwind, originalApproachRate } from "./baselines.js";
-import { syncMarkdown, syncScenario, type SyncResultSummary } from "./sync-scenario.js";
+import { syncMarkdown, syncScenario, type EngineCpu, type SyncResultSummary } from "./sync-scenario.js";
 
 const logger = createLogger({ level: "info" });
 const scaleArg = process.argv.indexOf("--scale");
@@ -112,7 +112,7 @@ function phaseTimes(stderr: string): { at: Record<string, number>; sectionsMs: R
 }
 
 type Engine = Awaited<ReturnType<typeof startLocalNeo4j>>;
-type Cpu = { seconds: number; jitSeconds: number };
+type Cpu = EngineCpu;
 /** CPU clock ticks, in all and in the JIT compiler threads. */
 type CpuTicks = { all: number; jit: number };
 
@@ -388,6 +388,10 @@ async function main(): Promise<void> {
             await query(universe.source("support_db"), sqlFor("night-support.sql", { night }));
           },
           countsCorrect: async () => (await checkGraph(engine, await expectedGraphCounts(universe))).correct,
+          engineCpu: () => {
+            const before = engineTicks(engine);
+            return () => cpuSince(before, engine);
+          },
           log: (message) => logger.info(message),
         });
       } finally {
