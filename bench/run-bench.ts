@@ -112,7 +112,6 @@ function phaseTimes(stderr: string): { at: Record<string, number>; sectionsMs: R
 }
 
 type Engine = Awaited<ReturnType<typeof startLocalNeo4j>>;
-type Cpu = EngineCpu;
 /** CPU clock ticks, in all and in the JIT compiler threads. */
 type CpuTicks = { all: number; jit: number };
 
@@ -144,7 +143,7 @@ function engineTicks(engine: Engine): CpuTicks {
   return { all: cpuTicks(`/proc/${engine.pid}/stat`), jit };
 }
 
-function cpuSince(before: CpuTicks, engine: Engine): Cpu {
+function cpuSince(before: CpuTicks, engine: Engine): EngineCpu {
   const after = engineTicks(engine);
   const seconds = (ticks: number) => Math.round((ticks * 10) / ticksPerSecond) / 10;
   return { seconds: seconds(after.all - before.all), jitSeconds: seconds(after.jit - before.jit) };
@@ -476,7 +475,7 @@ type Result = {
   loadEntitiesPerSecond: number;
   endToEndEntitiesPerSecond: number;
   peakRssMB: number;
-  engineCpu: Cpu;
+  engineCpu: EngineCpu;
   peakRssMBByPhase: { generate: number; load: number };
   scriptMB: number;
   bulk: {
@@ -541,7 +540,7 @@ function markdown(r: Result): string {
           seconds: number;
           entitiesPerSecond: number;
           correct: boolean;
-          engineCpu: Cpu;
+          engineCpu: EngineCpu;
         };
         neo4jAdminImport: { exportSeconds: number; importSeconds: number; seconds: number; correct: boolean };
         originalApproach: { sampleRows: number; entitiesPerSecond: number; extrapolatedSeconds: number };
