@@ -316,9 +316,16 @@ describe("parameterizedRederive: a sync's re-derive statements, planned once", (
       toTo: [{ to: "tag_id", junction: "g" }],
     },
   });
+  const keys: Record<string, string[]> = {
+    "Acct`x": ["id"],
+    Card: ["card_id"],
+    Ticket: ["ticket_id"],
+    Tag: ["tag_id"],
+  };
+  const keyOf = (label: string) => keys[label];
   const statements = [
-    ...rederiveStatements(direct, 7, 12),
-    ...rederiveStatements(junction, 0, 123456789012345),
+    ...rederiveStatements(direct, 7, 12, keyOf),
+    ...rederiveStatements(junction, 0, 123456789012345, keyOf),
   ].map((s) => s.text);
   /** The sent text with its parameters written back as the numbers they stand for. */
   const substituted = (text: string, since: number, run: number) =>
@@ -340,8 +347,31 @@ describe("parameterizedRederive: a sync's re-derive statements, planned once", (
     assert.deepEqual([first?.since, first?.run], [7, 12]);
     const last = parameterizedRederive(statementOf(statements[4] as string));
     assert.deepEqual([last?.since, last?.run], [0, 123456789012345]);
-    const nextNight = parameterizedRederive(statementOf(rederiveStatements(direct, 12, 13)[0]?.text ?? ""));
+    const nextNight = parameterizedRederive(
+      statementOf(rederiveStatements(direct, 12, 13, keyOf)[0]?.text ?? ""),
+    );
     assert.equal(nextNight?.text, first?.text);
+  });
+
+  it("visits a node whose side of the join is its key only while it has no c360 relationship of the type", () => {
+    const narrowed = (text: string) => text.includes("\nAND NOT EXISTS {");
+    // HAS_CARD joins the account's key to the card's account_id: updated accounts keep their
+    // cards; an updated card may have moved. A junction's from-end follows its links (stamps).
+    assert.deepEqual(statements.map(narrowed), [true, false, false, true, false]);
+    assert.ok(
+      (statements[0] as string).includes(
+        "WHERE from.`c360_run` > 7\nAND NOT EXISTS { (from)-[r:`HAS_CARD`]->() WHERE r.`c360_run` IS NOT NULL }\n",
+      ),
+    );
+    assert.ok((statements[3] as string).includes("AND NOT EXISTS { ()-[r:`TAGGED`]->(to) WHERE"));
+    assert.ok((statements[0] as string).includes("that have no c360 :HAS_CARD relationship yet\n"));
+    // A composite key holding the join column narrows too; an unmapped label or a wider join does not.
+    const wider = (key: string[]) =>
+      rederiveStatements(direct, 7, 12, (label) => (label === "Acct`x" ? key : undefined)).map((s) =>
+        narrowed(s.text),
+      );
+    assert.deepEqual(wider(["region", "id"]), [true, false]);
+    assert.deepEqual(wider(["region"]), [false, false]);
   });
 
   it("leaves other and edited statements to run as written", () => {

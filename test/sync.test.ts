@@ -183,6 +183,48 @@ describe("c360 run without --clear", () => {
     assert.deepEqual(await content(), before);
   });
 
+  it("connects a new node that unchanged rows pointed at, and keeps an updated node's relationships", async () => {
+    // A play event arrives for an account that profiles_db does not hold yet (the two databases
+    // share no foreign key); the account arrives the night after. The event's row does not change
+    // then: only a visit from the new :Account can make its :WATCHED relationship. A title's genre
+    // changes too: its plays join its key, so its :PLAYED relationships stay as they are.
+    const account = "00000000-0000-4000-8000-0000000000aa";
+    await query(
+      universe.source("streaming_db"),
+      `INSERT INTO play_events (session_id, account_id_from_token, media_id, action, ip_address, device_fingerprint)
+       VALUES ('sess-early', '${account}', (SELECT min(media_id) FROM media_content), 'play', '10.1.2.3', 'dev-early')`,
+    );
+    await run();
+    const watched = `MATCH (a:Account)-[r:WATCHED]->(e:PlayEvent {session_id: 'sess-early'}) RETURN a.account_id AS a`;
+    assert.deepEqual((await driver.executeQuery(watched)).records, []);
+    await query(
+      universe.source("profiles_db"),
+      `INSERT INTO accounts (account_id, email, hashed_password) VALUES ('${account}', 'early@example.com', 'x')`,
+    );
+    const media = universe.source("streaming_db");
+    await query(
+      media,
+      "UPDATE media_content SET genre = 'Renamed genre' WHERE media_id = (SELECT min(media_id) FROM media_content)",
+    );
+    const result = await run();
+    assert.deepEqual(
+      [
+        labelChanges(result, "Account")?.created,
+        labelChanges(result, "Media")?.updated,
+        labelChanges(result, "PlayEvent")?.updated,
+      ],
+      [1, 1, 0],
+    );
+    assert.deepEqual(
+      (await driver.executeQuery(watched)).records.map((r) => r.get("a") as string),
+      [account],
+    );
+    const synced = await content();
+    await cleanGraph(driver);
+    await run({ clear: true });
+    assert.deepEqual(synced, await content());
+  });
+
   it("refuses an emptied table, graph unchanged; allowing it deletes the label's nodes", async () => {
     await query(universe.source("support_db"), "DELETE FROM ticket_tag_link");
     const before = await content();

@@ -129,8 +129,15 @@ export async function writeChanges(
   }
   await sink.write(sectionMarker("relationships"));
   const visited = labelsWritten(writing);
+  const keyOf = (label: string) => plan.tables.find((table) => table.label === label)?.keyColumns;
   for (const relationship of plan.relationships)
-    for (const { visits, text } of rederiveStatements(relationship, writing.since, runId, writing.batched))
+    for (const { visits, text } of rederiveStatements(
+      relationship,
+      writing.since,
+      runId,
+      keyOf,
+      writing.batched,
+    ))
       if (visited.has(visits)) await sink.statement(text, `[:${relationship.type}]`);
   return rows;
 }
