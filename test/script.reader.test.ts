@@ -14,6 +14,7 @@ import {
   nodeStampTail,
   parseNodeBatch,
   rowsStatement,
+  sentNodeBatch,
 } from "../src/script/node-batches.js";
 import { ScriptFileError } from "../src/errors.js";
 import { ifNotExistsName } from "../src/script/schema.js";
@@ -288,6 +289,25 @@ describe("parseNodeBatch: a sync's delete and stamp statements", () => {
       parseNodeBatch(statementOf(rowsStatement(keys, nodeStampTail("Link", ["t", "g"], twoPairs))))?.kind,
       "stamp",
     );
+  });
+
+  it("sends a stamp's run number as a parameter: the same text every night", () => {
+    const sent = (run: number) => {
+      const night = { ...stamped, run };
+      const batch = parseNodeBatch(
+        statementOf(rowsStatement(keys, nodeStampTail("Link", ["t", "g"], night))),
+      );
+      assert.ok(batch !== undefined);
+      return sentNodeBatch(batch);
+    };
+    const tonight = sent(42);
+    assert.ok(tonight.text.endsWith("\nSET from.`c360_run` = $run"), tonight.text);
+    assert.equal(String(tonight.parameters.run), "42");
+    assert.equal(sent(123456789012345).text, tonight.text);
+    assert.equal(String(sent(123456789012345).parameters.run), "123456789012345");
+    const merge = parseNodeBatch(statementOf(nodeBatchStatement("W", ["k"], ["{`k`: 1, `n`: 42}"])));
+    assert.ok(merge !== undefined);
+    assert.deepEqual(Object.keys(sentNodeBatch(merge).parameters), ["rows"]);
   });
 
   it("leaves an edited stamp to run as written", () => {

@@ -20,7 +20,7 @@ import { TargetError, messageOf } from "../errors.js";
 import { collectorOnGrowth } from "../memory.js";
 import { sectionOf, type Section } from "../script/format.js";
 import { codeOf, isAutoCommit, type Statement } from "../script/lexer.js";
-import { nodeBatchQuery, parseNodeBatch, type NodeBatchKind, type RowTable } from "../script/node-batches.js";
+import { parseNodeBatch, sentNodeBatch, type NodeBatchKind, type RowTable } from "../script/node-batches.js";
 import { firstLoadForm, type FirstLoadForm } from "../script/relationships.js";
 import { ifNotExistsName } from "../script/schema.js";
 import { parameterizedRederive } from "../script/sync.js";
@@ -137,6 +137,7 @@ export interface SectionTiming {
 }
 
 interface PendingBatch {
+  kind: NodeBatchKind;
   tail: string;
   table: RowTable;
   first: Statement;
@@ -333,6 +334,7 @@ class Execution {
       this.kind = batch.kind;
     }
     const pending = (this.pending ??= {
+      kind: batch.kind,
       tail: batch.tail,
       table: batch.table,
       first: statement,
@@ -470,8 +472,9 @@ class Execution {
   private async write(batch: PendingBatch, ticket: { committed: boolean }): Promise<void> {
     const writer = this.driver.session(this.sessionConfig);
     try {
+      const sent = sentNodeBatch(batch);
       const summary = await writer.executeWrite(
-        (tx) => tx.run(nodeBatchQuery(batch.tail, batch.table), { rows: batch.table.rows }).summary(),
+        (tx) => tx.run(sent.text, sent.parameters).summary(),
         this.txConfig,
       );
       addCounters(this.counters, summary, batch.statements);

@@ -19,7 +19,7 @@ import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
 import { withDriver } from "../neo4j/driver.js";
 import { connect, controlDbUnreachable, controlErrors, type PgClient } from "../postgres/connection.js";
 import type { LabelChanges } from "../script/format.js";
-import { nodeBatchQuery, parseNodeBatch } from "../script/node-batches.js";
+import { parseNodeBatch, sentNodeBatch } from "../script/node-batches.js";
 import type { Change } from "./diff.js";
 import {
   anyNodeChanges,
@@ -80,10 +80,8 @@ class PreviewSink implements StatementSink {
     // Sent as the loader sends them: node statements parameterized, so Neo4j plans one query per
     // label rather than parsing a thousand literal rows per statement (a minute, at 1M rows).
     const batch = parseNodeBatch({ text, codeStart: 0 });
-    const run =
-      batch === undefined
-        ? this.tx.run(text)
-        : this.tx.run(nodeBatchQuery(batch.tail, batch.table), { rows: batch.table.rows });
+    const sent = batch === undefined ? undefined : sentNodeBatch(batch);
+    const run = sent === undefined ? this.tx.run(text) : this.tx.run(sent.text, sent.parameters);
     const summary = await run.summary();
     const updates = summary.counters.updates();
     if (target?.startsWith("[:") === true) {
