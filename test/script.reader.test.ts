@@ -392,6 +392,11 @@ describe("parameterizedRederive: a sync's re-derive statements, planned once", (
       );
     assert.deepEqual(wider(["region", "id"]), [true, false]);
     assert.deepEqual(wider(["region"]), [false, false]);
+    // A type's name goes in quoted, whatever it holds (`$&` means something to String.replace).
+    const odd = relationshipPlan("HAS $& `CARD`", "Acct`x", "Card", {
+      direct: [{ from: "id", to: "account_id" }],
+    });
+    assert.ok(rederiveStatements(odd, 7, 12, keyOf)[0]?.text.includes("(from)-[r:`HAS $& ``CARD```]->()"));
   });
 
   it("leaves other and edited statements to run as written", () => {
