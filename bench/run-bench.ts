@@ -52,6 +52,8 @@ interface CliRun {
   stdout: string;
   stderr: string;
   peakRssBytes: number;
+  /** The CPU time c360 used (user and system), as last sampled: within 50 ms of its end. */
+  cpuSeconds: number;
   /** [epoch ms, VmRSS bytes] every 50 ms: where in the run memory peaks. */
   rssSamples: Array<[number, number]>;
   wallMs: number;
@@ -67,6 +69,7 @@ function runC360(args: string[], env: Record<string, string>): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   let peak = 0;
+  let cpu = 0;
   const rssSamples: Array<[number, number]> = [];
   child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
@@ -77,6 +80,7 @@ function runC360(args: string[], env: Record<string, string>): Promise<CliRun> {
       if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
       const rss = /VmRSS:\s+(\d+) kB/.exec(status);
       if (rss) rssSamples.push([Date.now(), Number(rss[1]) * 1024]);
+      cpu = cpuTicks(`/proc/${child.pid}/stat`);
     } catch {
       // The process is gone; the last reading stands.
     }
@@ -84,7 +88,15 @@ function runC360(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve) => {
     child.once("close", (code) => {
       clearInterval(sampler);
-      resolve({ code, stdout, stderr, peakRssBytes: peak, rssSamples, wallMs: Date.now() - started });
+      resolve({
+        code,
+        stdout,
+        stderr,
+        peakRssBytes: peak,
+        cpuSeconds: cpu / ticksPerSecond,
+        rssSamples,
+        wallMs: Date.now() - started,
+      });
     });
   });
 }

@@ -20,7 +20,14 @@ import { clearGraph } from "../src/load/load.js";
 
 /** What the scenario needs from the benchmark around it. */
 export interface SyncBench<
-  Run extends { code: number | null; wallMs: number; peakRssBytes: number; stderr: string; stdout: string },
+  Run extends {
+    code: number | null;
+    wallMs: number;
+    peakRssBytes: number;
+    cpuSeconds: number;
+    stderr: string;
+    stdout: string;
+  },
 > {
   runC360(args: string[]): Promise<Run>;
   driver: Driver;
@@ -31,6 +38,17 @@ export interface SyncBench<
   /** Starts measuring the engine's CPU; the function returned reads what it has used since. */
   engineCpu(): () => EngineCpu;
   log(message: string): void;
+}
+
+/**
+ * Where one sync run's time went: its load (from "load started" to "load completed" in its log)
+ * and everything before and around it (starting, comparing, writing the script, recording), and
+ * the CPU time c360 itself used.
+ */
+export interface SyncRunSplit {
+  loadSeconds: number;
+  otherSeconds: number;
+  c360CpuSeconds: number;
 }
 
 /** Neo4j's CPU time over one run, and the part its JIT compiler threads spent compiling. */
@@ -59,6 +77,8 @@ export interface SyncResultSummary {
     syncNoChange: EngineCpu;
     referenceFullLoad: EngineCpu;
   };
+  /** The split of each sync run: the first's load alone shows what a fresh engine's writes cost. */
+  split: { syncOnePercent: SyncRunSplit; syncSecondNight: SyncRunSplit; syncNoChange: SyncRunSplit };
   onePercentSummary: string;
   secondNightSummary: string;
   noChangeSummary: string;
@@ -123,10 +143,40 @@ export async function graphDigest(driver: Driver): Promise<GraphDigest> {
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** When a message first appears in a run's JSON log (epoch ms). */
+function loggedAt(stderr: string, message: string): number | undefined {
+  for (const line of stderr.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const entry = JSON.parse(line) as { msg?: string; time?: number };
+    if (entry.msg === message) return entry.time;
+  }
+  return undefined;
+}
+
+/** A sync run's split; a run with nothing to load (no change) spent it all before a load. */
+function splitOf(run: { wallMs: number; cpuSeconds: number; stderr: string }): SyncRunSplit {
+  const started = loggedAt(run.stderr, "load started");
+  const completed = loggedAt(run.stderr, "load completed");
+  const loadMs = started !== undefined && completed !== undefined ? completed - started : 0;
+  return {
+    loadSeconds: seconds(loadMs),
+    otherSeconds: seconds(run.wallMs - loadMs),
+    c360CpuSeconds: Math.round(run.cpuSeconds * 10) / 10,
+  };
+}
+
 const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 export async function syncScenario<
-  Run extends { code: number | null; wallMs: number; peakRssBytes: number; stderr: string; stdout: string },
+  Run extends {
+    code: number | null;
+    wallMs: number;
+    peakRssBytes: number;
+    cpuSeconds: number;
+    stderr: string;
+    stdout: string;
+  },
 >(bench: SyncBench<Run>): Promise<SyncResultSummary> {
   let runs = 0;
   const checked = async (args: string[]) => {
@@ -186,6 +236,11 @@ export async function syncScenario<
       syncNoChange: noChange.engineCpu,
       referenceFullLoad: reference.engineCpu,
     },
+    split: {
+      syncOnePercent: splitOf(onePercent),
+      syncSecondNight: splitOf(secondNight),
+      syncNoChange: splitOf(noChange),
+    },
     onePercentSummary: onePercent.stdout.trim(),
     secondNightSummary: secondNight.stdout.trim(),
     noChangeSummary: noChange.stdout.trim(),
@@ -195,6 +250,24 @@ export async function syncScenario<
 function cpuCells(cpu: SyncResultSummary["engineCpu"]): string {
   const runs = [cpu.syncOnePercent, cpu.syncSecondNight, cpu.syncNoChange, cpu.referenceFullLoad];
   return runs.map((c) => `${c.seconds} s (${c.jitSeconds} s)`).join(" / ");
+}
+
+function splitCells(split: SyncResultSummary["split"]): string {
+  const runs = [split.syncOnePercent, split.syncSecondNight, split.syncNoChange];
+  return runs.map((r) => `${r.loadSeconds} s / ${r.otherSeconds} s / ${r.c360CpuSeconds} s`).join("; ");
+}
+
+/** What the first night's load alone and a comparison alone cost, against the reference. */
+function floorSentence(s: SyncResultSummary): string {
+  const percent = (x: number) => (100 * x) / s.seconds.referenceFullLoadWarm;
+  const load = percent(s.split.syncOnePercent.loadSeconds);
+  const compare = percent(s.seconds.syncNoChange);
+  return (
+    `The first sync's load alone took ${s.split.syncOnePercent.loadSeconds} s, ${load.toFixed(1)}% of the reference. ` +
+    `The no-change night, a comparison with nothing to load on a warm engine, took ${compare.toFixed(1)}%. ` +
+    "A sync compares every table before it writes anything (the delete guard needs every total first), " +
+    `so on this engine a first night costs at least about their sum, ${(load + compare).toFixed(1)}%.`
+  );
 }
 
 /** The scenario's section of the results' Markdown. */
@@ -215,7 +288,10 @@ export function syncMarkdown(s: SyncResultSummary): string[] {
     `| sync after a second 1% night (an engine that has synced before) | ${s.seconds.syncSecondNight} s: ${(s.ratios.secondNight * 100).toFixed(1)}% of the reference | |`,
     `| sync after the night without change | ${s.seconds.syncNoChange} s: ${(s.ratios.noChangeNight * 100).toFixed(1)}% of the reference | ≤ 7% |`,
     `| Neo4j's CPU time (of it, JIT compilation): first 1% sync / second / no-change / reference | ${cpuCells(s.engineCpu)} | |`,
+    `| where each sync's time went: its load / the rest (start, compare, script, records) / c360's CPU: first 1% sync; second; no-change | ${splitCells(s.split)} | |`,
     `| c360 peak RSS: 1% sync / no-change sync / full load | ${s.peakRssMB.syncOnePercent} MB / ${s.peakRssMB.syncNoChange} MB / ${s.peakRssMB.referenceFullLoad} MB | < 250 MB |`,
+    "",
+    floorSentence(s),
     "",
     "What the 1% night's `c360 run` printed:",
     "",
