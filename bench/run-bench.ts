@@ -20,7 +20,13 @@ import { expectedGraphCounts, graphCounts, type TestUniverse } from "../test/hel
 import { databaseNames, dropDatabases, query, testServer } from "../test/helpers/postgres.js";
 import { adminImport, exportCsv } from "./admin-import.js";
 import { handWrittenUnwind, originalApproachRate } from "./baselines.js";
-import { syncMarkdown, syncScenario, type EngineCpu, type SyncResultSummary } from "./sync-scenario.js";
+import {
+  syncMarkdown,
+  syncScenario,
+  type EngineCpu,
+  type ScenarioRun,
+  type SyncResultSummary,
+} from "./sync-scenario.js";
 
 const logger = createLogger({ level: "info" });
 const scaleArg = process.argv.indexOf("--scale");
@@ -47,16 +53,9 @@ function sqlFor(file: string, extra: Record<string, number> = {}): string {
   return text;
 }
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  peakRssBytes: number;
-  /** The CPU time c360 used (user and system), as last sampled: within 50 ms of its end. */
-  cpuSeconds: number;
+interface CliRun extends ScenarioRun {
   /** [epoch ms, VmRSS bytes] every 50 ms: where in the run memory peaks. */
   rssSamples: Array<[number, number]>;
-  wallMs: number;
 }
 
 /** Runs the real CLI as its own process and samples its high-water RSS (VmHWM) from /proc. */

@@ -18,17 +18,19 @@ import path from "node:path";
 import type { Driver } from "neo4j-driver";
 import { clearGraph } from "../src/load/load.js";
 
+/** What the scenario reads of one run of the CLI. */
+export interface ScenarioRun {
+  code: number | null;
+  wallMs: number;
+  peakRssBytes: number;
+  /** The CPU time c360 used (user and system), as last sampled: within 50 ms of its end. */
+  cpuSeconds: number;
+  stderr: string;
+  stdout: string;
+}
+
 /** What the scenario needs from the benchmark around it. */
-export interface SyncBench<
-  Run extends {
-    code: number | null;
-    wallMs: number;
-    peakRssBytes: number;
-    cpuSeconds: number;
-    stderr: string;
-    stdout: string;
-  },
-> {
+export interface SyncBench<Run extends ScenarioRun> {
   runC360(args: string[]): Promise<Run>;
   driver: Driver;
   /** Applies night `n`'s SQL to the sources (each night changes other rows). */
@@ -168,16 +170,9 @@ function splitOf(run: { wallMs: number; cpuSeconds: number; stderr: string }): S
 
 const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
 
-export async function syncScenario<
-  Run extends {
-    code: number | null;
-    wallMs: number;
-    peakRssBytes: number;
-    cpuSeconds: number;
-    stderr: string;
-    stdout: string;
-  },
->(bench: SyncBench<Run>): Promise<SyncResultSummary> {
+export async function syncScenario<Run extends ScenarioRun>(
+  bench: SyncBench<Run>,
+): Promise<SyncResultSummary> {
   let runs = 0;
   const checked = async (args: string[]) => {
     const cpu = bench.engineCpu();
