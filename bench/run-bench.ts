@@ -20,6 +20,7 @@ import { expectedGraphCounts, graphCounts, type TestUniverse } from "../test/hel
 import { databaseNames, dropDatabases, query, testServer } from "../test/helpers/postgres.js";
 import { adminImport, exportCsv } from "./admin-import.js";
 import { handWrittenUnwind, originalApproachRate } from "./baselines.js";
+import { phaseTimes } from "./run-log.js";
 import {
   syncMarkdown,
   syncScenario,
@@ -98,28 +99,6 @@ function runC360(args: string[], env: Record<string, string>): Promise<CliRun> {
       });
     });
   });
-}
-
-interface LogEntry {
-  msg?: string;
-  time?: number;
-  section?: string;
-  ms?: number;
-}
-
-/** When each message first appeared in c360's JSON log, and the load's section timings. */
-function phaseTimes(stderr: string): { at: Record<string, number>; sectionsMs: Record<string, number> } {
-  const at: Record<string, number> = {};
-  const sectionsMs: Record<string, number> = {};
-  for (const line of stderr.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const entry = JSON.parse(line) as LogEntry;
-    if (entry.msg !== undefined && entry.time !== undefined && at[entry.msg] === undefined)
-      at[entry.msg] = entry.time;
-    if (entry.section !== undefined && entry.ms !== undefined)
-      sectionsMs[entry.section] = (sectionsMs[entry.section] ?? 0) + entry.ms;
-  }
-  return { at, sectionsMs };
 }
 
 type Engine = Awaited<ReturnType<typeof startLocalNeo4j>>;

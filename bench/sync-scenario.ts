@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Driver } from "neo4j-driver";
 import { clearGraph } from "../src/load/load.js";
+import { phaseTimes } from "./run-log.js";
 
 /** What the scenario reads of one run of the CLI. */
 export interface ScenarioRun {
@@ -146,20 +147,11 @@ export async function graphDigest(driver: Driver): Promise<GraphDigest> {
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-/** When a message first appears in a run's JSON log (epoch ms). */
-function loggedAt(stderr: string, message: string): number | undefined {
-  for (const line of stderr.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const entry = JSON.parse(line) as { msg?: string; time?: number };
-    if (entry.msg === message) return entry.time;
-  }
-  return undefined;
-}
-
 /** A sync run's split; a run with nothing to load (no change) spent it all before a load. */
-function splitOf(run: { wallMs: number; cpuSeconds: number; stderr: string }): SyncRunSplit {
-  const started = loggedAt(run.stderr, "load started");
-  const completed = loggedAt(run.stderr, "load completed");
+function splitOf(run: ScenarioRun): SyncRunSplit {
+  const { at } = phaseTimes(run.stderr);
+  const started = at["load started"];
+  const completed = at["load completed"];
   const loadMs = started !== undefined && completed !== undefined ? completed - started : 0;
   return {
     loadSeconds: seconds(loadMs),
