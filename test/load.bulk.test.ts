@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Driver } from "neo4j-driver";
-import { initControlDb } from "../src/commands/init.js";
+import { initControlDb } from "../src/control/migrate.js";
 import { createHash } from "node:crypto";
 import { ExitCode, ScriptFileError } from "../src/errors.js";
 import { loadScript } from "../src/load/load.js";
@@ -174,7 +174,8 @@ describe("c360 load --bulk on the sample universe", () => {
   it("refuses keys an online load would merge, naming the cause, and leaves the target's graph as it was", async () => {
     // The same Plan rows twice: MERGE makes one node of each, the importer would make two.
     const text = readFileSync(script, "utf8");
-    const plans = /\nUNWIND \[\n[^\n]*`plan_id`[^]*?\nMERGE \(n:`Plan`[^\n]*\nSET n = row;\n/.exec(text);
+    const plans =
+      /\nUNWIND \[\n[^\n]*`plan_id`[^]*?\nMERGE \(n:`Plan`[^\n]*\nSET n \+= row \{[^\n]*\};\n/.exec(text);
     assert.ok(plans !== null);
     const duplicated = path.join(emptyDir(), "duplicated.cypher");
     writeFileSync(duplicated, text.replace(plans[0], plans[0] + plans[0].slice(1)));
@@ -191,7 +192,10 @@ describe("c360 load --bulk on the sample universe", () => {
   it("refuses an edited node statement, naming it, before anything is written", async () => {
     const text = readFileSync(script, "utf8");
     const edited = path.join(emptyDir(), "edited.cypher");
-    writeFileSync(edited, text.replace("\nSET n = row;", "\nSET n = row, n.reviewed = true;"));
+    writeFileSync(
+      edited,
+      text.replace(/\nSET n \+= row (\{[^\n]*\});/, "\nSET n += row $1, n.reviewed = true;"),
+    );
     const target = path.join(emptyDir(), "store");
     const run = await cli(["load", edited, "--bulk", "--neo4j-home", target, ...bulkFlags]);
     assert.equal(run.code, ExitCode.refused, run.stderr);

@@ -226,14 +226,14 @@ describe("the differential test: c360's fast paths against Neo4j's own reading",
   });
 
   it("refuses a script of a newer format before anything runs", async () => {
-    const script = generated.replace("// c360 script format: 2\n", "// c360 script format: 3\n");
+    const script = generated.replace("// c360 script format: 3\n", "// c360 script format: 4\n");
     assert.notEqual(script, generated);
     const outcome = await differential("newer format", script);
     assert.equal(outcome.kind, "refused");
     assert.equal((outcome as { error: C360Error }).error.exitCode, ExitCode.badScript);
     assert.match(
       (outcome as { error: C360Error }).error.message,
-      /script format 3, newer than this c360 reads/,
+      /script format 4, newer than this c360 reads/,
     );
   });
 

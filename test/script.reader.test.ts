@@ -227,7 +227,8 @@ describe("LiteralReader: what Neo4j reads otherwise, or refuses", () => {
 
 describe("parseNodeBatch: only c360's node statements", () => {
   const rows = ["{`k`: 1, `a`: 'x'}", "{`k`: 2, `b`: date('2025-01-01')}"];
-  const canonical = nodeBatchStatement("W", ["k"], rows);
+  const canonical = nodeBatchStatement("W", ["k"], ["a", "b"], rows);
+  const owned = "SET n += row {.`a`, .`b`}";
 
   it("reads the statement c360 writes, after any comments", () => {
     assert.equal(parseNodeBatch(statementOf(canonical))?.rows, 2);
@@ -236,10 +237,21 @@ describe("parseNodeBatch: only c360's node statements", () => {
     assert.equal(commented?.label, "W");
     assert.deepEqual(commented?.keyColumns, ["k"]);
     const odd = parseNodeBatch(
-      statementOf(nodeBatchStatement("A`b", ["k`1", "k 2"], ["{`k``1`: 1, `k 2`: 'x'}"])),
+      statementOf(
+        nodeBatchStatement("A`b", ["k`1", "k 2"], ["p`q", "c360_hash"], ["{`k``1`: 1, `k 2`: 'x'}"]),
+      ),
     );
     assert.equal(odd?.label, "A`b");
     assert.deepEqual(odd?.keyColumns, ["k`1", "k 2"]);
+    assert.deepEqual(odd?.owned, ["p`q", "c360_hash"]);
+  });
+
+  it("reads a format 2 statement, which replaces every property, as it is written", () => {
+    const replacing = canonical.replace(owned, "SET n = row");
+    const batch = parseNodeBatch(statementOf(replacing));
+    assert.equal(batch?.kind, "merge");
+    assert.equal(batch?.owned, undefined);
+    assert.ok(batch?.tail.endsWith("\nSET n = row"));
   });
 
   it("leaves everything else to run as written", () => {
@@ -251,8 +263,16 @@ describe("parseNodeBatch: only c360's node statements", () => {
       canonical.replace("`k`: 1", "`k`:1"),
       canonical.replace("`k`: 1", "`k`: 01"),
       canonical.replace("'x'", "'x' "),
-      canonical.replace("SET n = row", "SET n += row"),
-      canonical.replace("SET n = row", "SET n = row\nRETURN n"),
+      canonical.replace(owned, "SET n += row"),
+      canonical.replace(owned, "SET n = row {.`a`, .`b`}"),
+      canonical.replace(owned, `${owned}\nRETURN n`),
+      canonical.replace(owned, "SET n += row {.`a`, .`a`, .`b`}"),
+      canonical.replace(owned, "SET n += row {.`a`, .`b`, .`k`}"),
+      canonical.replace(owned, "SET n += row {.`a`,.`b`}"),
+      canonical.replace(owned, "SET n += row {.a, .`b`}"),
+      canonical.replace(owned, "SET n += row {}"),
+      // A row's property that the statement does not set: as written, it never reaches the node.
+      canonical.replace(owned, "SET n += row {.`a`}"),
       canonical.replace("MERGE (n:`W` {`k`: row.`k`})", "MERGE (n:`W` {`k`: row.`a`})"),
       canonical.replace("MERGE (n:`W`", "MERGE (n:W"),
       canonical.replace("UNWIND [\n", "UNWIND [\n\n"),
@@ -262,7 +282,7 @@ describe("parseNodeBatch: only c360's node statements", () => {
       canonical.replace("'x'", "'x' + 'y'"),
       canonical.replace("'x'", "null"),
       `${canonical} // trailing`,
-      nodeBatchStatement("W", ["k"], []),
+      nodeBatchStatement("W", ["k"], ["a"], []),
     ];
     for (const edited of edits)
       assert.equal(parseNodeBatch(statementOf(edited)), undefined, JSON.stringify(edited));
@@ -283,7 +303,10 @@ describe("parseNodeBatch: a sync's delete and stamp statements", () => {
     assert.equal(stamps?.label, "Link");
     assert.deepEqual(stamps?.keyColumns, ["t", "g"]);
     assert.equal(stamps?.rows, 2);
-    assert.equal(parseNodeBatch(statementOf(nodeBatchStatement("W", ["k"], ["{`k`: 1}"])))?.kind, "merge");
+    assert.equal(
+      parseNodeBatch(statementOf(nodeBatchStatement("W", ["k"], ["c360_run"], ["{`k`: 1}"])))?.kind,
+      "merge",
+    );
     const twoPairs = { label: "A`b", pairs: [["x", "t"] as const, ["y y", "g"] as const], run: 7 };
     assert.equal(
       parseNodeBatch(statementOf(rowsStatement(keys, nodeStampTail("Link", ["t", "g"], twoPairs))))?.kind,
@@ -305,7 +328,7 @@ describe("parseNodeBatch: a sync's delete and stamp statements", () => {
     assert.equal(String(tonight.parameters.run), "42");
     assert.equal(sent(123456789012345).text, tonight.text);
     assert.equal(String(sent(123456789012345).parameters.run), "123456789012345");
-    const merge = parseNodeBatch(statementOf(nodeBatchStatement("W", ["k"], ["{`k`: 1, `n`: 42}"])));
+    const merge = parseNodeBatch(statementOf(nodeBatchStatement("W", ["k"], ["n"], ["{`k`: 1, `n`: 42}"])));
     assert.ok(merge !== undefined);
     assert.deepEqual(Object.keys(sentNodeBatch(merge).parameters), ["rows"]);
   });
@@ -466,17 +489,23 @@ describe("the script header", () => {
       graphState: '{"labels":{},"types":{}}',
     });
     assert.deepEqual(scriptKind(statementOf("// my own script\nRETURN 1"), "x").writtenBy, "hand");
+    // Format 2, whose node statements replace every property, is still read, as what it says.
+    const older = header("// c360 script format: 2\n// c360 script kind: full");
+    assert.deepEqual(scriptKind(older, "x"), { writtenBy: "c360", format: 2, kind: "full" });
   });
 
   it("refuses a newer, older or unknown format, or a missing kind, saying what to do", () => {
     for (const [line, pattern] of [
       [
-        "// c360 script format: 3",
-        /x\.cypher is in script format 3, newer than this c360 reads \(format 2\)/,
+        "// c360 script format: 4",
+        /x\.cypher is in script format 4, newer than this c360 reads \(format 3\)/,
       ],
       // A c360 script without the format line is format 1: it stamps nothing a sync can use.
       ["// run id: 2", /x\.cypher is in script format 1, which this c360 no longer reads/],
-      ["// c360 script format: 1", /script format 1, which this c360 no longer reads/],
+      [
+        "// c360 script format: 1",
+        /script format 1, which this c360 no longer reads \(it reads formats 2 to 3\)/,
+      ],
       ["// c360 script format: 1.5", /names script format "1\.5"/],
       ["// c360 script format: ", /names script format ""/],
       ["// c360 script format: 2", /has no kind line/],

@@ -100,6 +100,27 @@ async function readSnapshots(control: PgClient): Promise<Map<string, TableShape>
   );
 }
 
+/** How a snapshot names a table. */
+const snapshotKey = (table: TablePlan) => `${table.source.sourceId}/${qualifiedTable(table)}`;
+
+/** The columns each table had at its last snapshot (none for a table's first run). */
+export async function snapshotColumns(
+  control: PgClient,
+  plan: ExportPlan,
+): Promise<Map<TablePlan, string[]>> {
+  const snapshots = await readSnapshots(control);
+  const columns = new Map<TablePlan, string[]>();
+  for (const table of plan.tables) {
+    const previous = snapshots.get(snapshotKey(table));
+    if (previous !== undefined)
+      columns.set(
+        table,
+        previous.columns.map((c) => c.name),
+      );
+  }
+  return columns;
+}
+
 const where = (d: Drift) => `${d.table.source.sourceName}.${qualifiedTable(d.table)}`;
 
 export function describeDrift(d: Drift): string {
@@ -149,7 +170,7 @@ function block(table: TablePlan, column: string): void {
 export async function previewDrift(control: PgClient, plan: ExportPlan): Promise<Drift[]> {
   const snapshots = await readSnapshots(control);
   return plan.tables.flatMap((table) => {
-    const previous = snapshots.get(`${table.source.sourceId}/${qualifiedTable(table)}`);
+    const previous = snapshots.get(snapshotKey(table));
     return previous === undefined ? [] : driftOf(table, previous);
   });
 }

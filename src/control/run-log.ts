@@ -126,3 +126,11 @@ export async function recordConfigFailure(error: ConfigError, logger: Logger): P
     logger.debug({ err: messageOf(cause) }, "could not record the refused configuration"),
   );
 }
+
+/** The newest run whose script was loaded completely (0: none). */
+export async function lastCompletedRun(control: PgClient): Promise<number> {
+  const result = await control.query<{ run_id: number }>(
+    sqlFile("control/queries/select-last-completed-run.sql"),
+  );
+  return Number(result.rows[0]?.run_id ?? 0);
+}

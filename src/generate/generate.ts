@@ -6,8 +6,7 @@
 import type { EmptyJoinKeys, PostgresTarget, Timeouts } from "../config.js";
 import { headerComment, sectionMarker } from "../script/format.js";
 import { maxScriptStatementLength } from "../script/lexer.js";
-import { encodeValue } from "../script/literals.js";
-import { nodeBatchStatement, rowKeys, rowLiteral } from "../script/node-batches.js";
+import { RowEncoder } from "../script/rows.js";
 import {
   relationshipShapes,
   relationshipStatement,
@@ -31,14 +30,13 @@ import {
   markJoinColumns,
   qualifiedTable,
   type ExportPlan,
-  type PlannedColumn,
   type PlannedSource,
   type TablePlan,
 } from "../metadata/plan.js";
-import { hashProperty, runProperty } from "../script/provenance.js";
 import { readControlMetadata } from "../metadata/read.js";
 import { assertSchemaCurrent } from "../control/migrate.js";
 import { finishRun, recordRunFailure } from "../control/run-log.js";
+import { markRetired, writtenProperties } from "../control/ownership.js";
 import {
   checkDrift,
   describeDrift,
@@ -142,47 +140,8 @@ export async function planExport(
         : "Fix the rows named above in the control database; nothing was extracted or written.",
     });
   }
-  for (const warning of result.plan.warnings) options.logger.warn(warning);
   markJoinColumns(result.plan, options.emptyJoinKeys ?? "missing");
   return result.plan;
-}
-
-/**
- * One row's map literal, e.g. {`id`: 1, `name`: 'x', `c360_hash`: -5, `c360_run`: 9}; NULL
- * columns are left out (absent property). The row's last value is its hash (see readTable);
- * `runEntry` is the run's entry, the same for every row.
- */
-export function encodeRow(
-  table: TablePlan,
-  keys: readonly string[],
-  row: RawRow,
-  runEntry: string,
-  empties?: EmptyJoinKeyCount,
-): string {
-  const entries: string[] = [];
-  const columns = table.columns.length;
-  for (let i = 0; i < columns; i++) {
-    const value = row[i];
-    if (value === null || value === undefined) continue;
-    const column = table.columns[i] as PlannedColumn;
-    if (value === "" && column.emptyString !== undefined) {
-      empties?.add(column.name);
-      if (column.emptyString === "missing") continue;
-    }
-    entries.push((keys[i] as string) + encodeValue(column.kind, value));
-  }
-  entries.push((keys[columns] as string) + encodeValue("integer", row[columns] as string), runEntry);
-  return rowLiteral(entries);
-}
-
-/** The entry starts of a table's rows: its columns, then c360's hash and run (see encodeRow). */
-export function provenanceKeys(table: TablePlan): string[] {
-  return rowKeys([...table.columns.map((column) => column.name), hashProperty, runProperty]);
-}
-
-/** The entry every row of a run carries: the run that wrote it. */
-export function runEntry(runId: number): string {
-  return `${rowKeys([runProperty])[0] as string}${encodeValue("integer", String(runId))}`;
 }
 
 /** Statement text written between full garbage collections (see src/memory.ts). */
@@ -216,7 +175,14 @@ export async function startTableLogs(
   for (const table of plan.tables) {
     const inserted = await control.query<{ table_log_id: number }>(
       sqlFile("control/queries/insert-table-log.sql"),
-      [runId, table.source.sourceId, qualifiedTable(table), table.label, table.excluded.map((e) => e.column)],
+      [
+        runId,
+        table.source.sourceId,
+        qualifiedTable(table),
+        table.label,
+        table.excluded.map((e) => e.column),
+        writtenProperties(table),
+      ],
     );
     tableLogs.set(table, inserted.rows[0]?.table_log_id as number);
   }
@@ -319,14 +285,13 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
   const { table, total, tableLogId } = job;
   const { writer, options } = writing;
   await writer.write(sectionMarker("nodes", table));
-  const keys = provenanceKeys(table);
-  const run = runEntry(writing.runId);
+  const rows = new RowEncoder(table, writing.runId);
   const keyIndexes = table.keyColumns.map((key) => table.columns.findIndex((c) => c.name === key));
   let batch: string[] = [];
   let batchLength = 0;
   let lastProgress = Date.now();
   const flush = async () => {
-    await writer.statement(nodeBatchStatement(table.label, table.keyColumns, batch));
+    await writer.statement(rows.statement(batch));
     writing.charsSinceCollection += batchLength;
     batch = [];
     batchLength = 0;
@@ -335,7 +300,7 @@ async function writeTable(job: TableJob, writing: TableWriting, control: PgClien
   for await (const chunk of readTable(job.client, table, writing.fetchSize)) {
     for (const row of chunk) {
       guard.check(row);
-      const literal = encodeRow(table, keys, row, run, job.empties);
+      const literal = rows.encode(row, job.empties);
       batch.push(literal);
       batchLength += literal.length + 2;
       // Wide rows (json, bytea, long text) flush early, far below what load accepts.
@@ -511,6 +476,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     runId = await insertRunLog(control, options.command ?? "generate");
     const plan = await planExport(control, options);
     await checkDrift(control, runId, plan, driftOptions(options, true));
+    await markRetired(control, plan, logger);
     await options.preflight?.();
     const started = await startTableLogs(control, runId, plan);
     await control.query(sqlFile("control/queries/set-run-kind.sql"), [runId, "full"]);

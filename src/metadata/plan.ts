@@ -52,7 +52,7 @@ export interface PlannedSource {
 }
 
 /** The reason recorded for a column a mapping's include_columns leaves out. */
-const notIncludedReason = "not in include_columns";
+export const notIncludedReason = "not in include_columns";
 
 export interface PlannedColumn {
   name: string;
@@ -66,6 +66,15 @@ export interface PlannedColumn {
   emptyString?: EmptyJoinKeys;
 }
 
+/** Why c360 no longer writes a property it wrote in an earlier run (src/control/ownership.ts). */
+export type RetiredReason = "newly excluded" | "left include_columns" | "dropped or renamed in the source";
+
+/** A property c360 wrote on a label's nodes in an earlier run and no longer writes: it removes it. */
+export interface RetiredProperty {
+  property: string;
+  reason: RetiredReason;
+}
+
 export interface TablePlan {
   mappingId: number;
   source: PlannedSource;
@@ -76,6 +85,8 @@ export interface TablePlan {
   columns: PlannedColumn[];
   keyColumns: string[];
   excluded: Array<{ column: string; reason: string | null }>;
+  /** Set once the control database says what earlier runs wrote (see RetiredProperty). */
+  retired?: RetiredProperty[];
 }
 
 export interface RelationshipPlan {
@@ -100,8 +111,6 @@ export interface ExportPlan {
   sources: PlannedSource[];
   tables: TablePlan[];
   relationships: RelationshipPlan[];
-  /** Non-fatal observations, logged as warnings. */
-  warnings: string[];
 }
 
 export type PlanResult =
@@ -140,11 +149,10 @@ export function sourceTarget(row: SourceRow, password: string | undefined): Post
   return { host: row.db_host, port: row.db_port, database: row.db_name, user: row.db_user, password };
 }
 
-/** What planning found wrong (each naming its row), and what it only warns about. */
+/** What planning found wrong, each naming its row; `unreachable`: the sources it could not read. */
 interface Report {
   problems: string[];
   unreachable: string[];
-  warnings: string[];
 }
 
 /** The active sources that can be read: a password and a catalog each. */
@@ -431,7 +439,7 @@ export function buildPlan(
   catalogs: ReadonlyMap<number, SourceCatalog>,
   env: Readonly<Record<string, string | undefined>>,
 ): PlanResult {
-  const report: Report = { problems: [], unreachable: [], warnings: [] };
+  const report: Report = { problems: [], unreachable: [] };
   const sources: Sources = {
     metadata,
     byId: new Map(metadata.sources.map((row) => [row.source_id, row])),
@@ -464,7 +472,7 @@ export function buildPlan(
   if (report.problems.length > 0)
     return { ok: false, problems: report.problems, unreachable: report.unreachable };
   const usedSources = [...new Set(tables.map((table) => table.source))];
-  return { ok: true, plan: { sources: usedSources, tables, relationships, warnings: report.warnings } };
+  return { ok: true, plan: { sources: usedSources, tables, relationships } };
 }
 
 /** Whether a relationship row's own columns can be planned; its problems are reported. */

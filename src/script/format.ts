@@ -16,7 +16,13 @@ import { commentText } from "./literals.js";
  * written now would be read wrongly by an older c360: a new statement kind, a new section, a
  * changed shape or literal. Adding header comment lines that nobody reads needs no bump.
  */
-export const scriptFormatVersion = 2;
+export const scriptFormatVersion = 3;
+
+/**
+ * The oldest format this c360 reads. Format 2 differs from 3 only in its node statements' end
+ * (`SET n = row`), which the reader still takes: such a script does what its text says.
+ */
+export const oldestReadFormat = 2;
 
 // NEVER CHANGE THESE! Scripts on disk carry them, and every later c360 reads them.
 /** A c360 script's first line: `// c360 <tool version>: Customer 360 graph script`. */
@@ -25,7 +31,7 @@ const titleLine = /^\/\/ c360 (\S+): Customer 360 graph script$/;
 const formatLinePrefix = "// c360 script format: ";
 /** The kind line, in the header of format 2 on: `// c360 script kind: full` or `sync`. */
 const kindLinePrefix = "// c360 script kind: ";
-/** In a sync script's header: the graph state it was computed against, as JSON (src/sync/state.ts). */
+/** In a sync script's header: the graph state it was computed against, as JSON (src/sync/graph.ts). */
 const graphStateLinePrefix = "// c360 graph state: ";
 /** A section starts at a comment line `// ---- <section> ...`, before the section's first statement. */
 const sectionMarkerLine = /^[ \t]*\/\/ ---- (schema|nodes|relationships)\b/;
@@ -52,7 +58,7 @@ export interface LabelChanges {
 }
 
 export interface SyncHeader {
-  /** The graph state, as src/sync/state.ts writes it (one line of JSON). */
+  /** The graph state, as src/sync/graph.ts writes it (one line of JSON). */
   graphState: string;
   /** The run of the last completed load: relationships are re-derived around nodes written since. */
   since: number;
@@ -86,6 +92,12 @@ export function headerComment(plan: ExportPlan, header: ScriptHeader): string {
         ` rows: ${header.rowCounts.get(table) ?? 0}; key: ${table.keyColumns.map(commentText).join(", ")};` +
         ` excluded: ${excluded}`,
     );
+    const retired = table.retired ?? [];
+    if (retired.length > 0)
+      lines.push(
+        `//   no longer written, so removed from the nodes this script writes: ` +
+          retired.map((r) => `${commentText(r.property)} (${r.reason})`).join(", "),
+      );
     const changes = sync?.changes.get(table);
     if (changes !== undefined)
       lines.push(
@@ -146,7 +158,7 @@ export interface ScriptKind {
   format: number;
   /** A full script, or a sync computed against a graph state; a hand-written script is "full". */
   kind: "full" | "sync";
-  /** A sync script's graph state line, as written (src/sync/state.ts reads it). */
+  /** A sync script's graph state line, as written (src/sync/graph.ts reads it). */
   graphState?: string;
 }
 
@@ -161,14 +173,14 @@ export function scriptKind(first: Pick<Statement, "text" | "codeStart">, name: s
   const formatLine = lines.find((line) => line.startsWith(formatLinePrefix));
   const text = formatLine === undefined ? "1" : formatLine.slice(formatLinePrefix.length);
   const format = /^[1-9]\d{0,5}$/.test(text) ? Number(text) : NaN;
-  if (format === scriptFormatVersion) return kindOf(lines, name);
+  if (format >= oldestReadFormat && format <= scriptFormatVersion) return kindOf(lines, name, format);
   const said = JSON.stringify(text);
   throw new ScriptFileError(
     Number.isNaN(format)
       ? `${name}: its header names script format ${said}, which is not a format c360 writes`
       : format > scriptFormatVersion
         ? `${name} is in script format ${format}, newer than this c360 reads (format ${scriptFormatVersion})`
-        : `${name} is in script format ${format}, which this c360 no longer reads (it reads format ${scriptFormatVersion})`,
+        : `${name} is in script format ${format}, which this c360 no longer reads (it reads formats ${oldestReadFormat} to ${scriptFormatVersion})`,
     {
       hint: Number.isNaN(format)
         ? `Restore the header line "${formatLinePrefix}${scriptFormatVersion}", or regenerate the script with \`c360 generate\`.`
@@ -179,16 +191,16 @@ export function scriptKind(first: Pick<Statement, "text" | "codeStart">, name: s
   );
 }
 
-/** The kind line of a format 2 header, and a sync script's graph state. */
-function kindOf(lines: readonly string[], name: string): ScriptKind {
+/** The kind line of a header (format 2 on), and a sync script's graph state. */
+function kindOf(lines: readonly string[], name: string, format: number): ScriptKind {
   const kindLine = lines.find((line) => line.startsWith(kindLinePrefix));
   const kind = kindLine?.slice(kindLinePrefix.length);
   const stateLine = lines.find((line) => line.startsWith(graphStateLinePrefix));
-  if (kind === "full") return { writtenBy: "c360", format: scriptFormatVersion, kind };
+  if (kind === "full") return { writtenBy: "c360", format, kind };
   if (kind === "sync" && stateLine !== undefined)
     return {
       writtenBy: "c360",
-      format: scriptFormatVersion,
+      format,
       kind,
       graphState: stateLine.slice(graphStateLinePrefix.length),
     };

@@ -1,8 +1,9 @@
 /**
  * c360's node statements: how they are written, and how `c360 load` reads them back.
  *
- * A node statement is one `UNWIND [ {row}, ... ] AS row MERGE (n:Label {key: row.key}) SET n = row`
- * (a sync's delete and stamp statements have the same rows, keys only, and their own tails):
+ * A node statement is one `UNWIND [ {row}, ... ] AS row MERGE (n:Label {key: row.key})
+ * SET n += row {.a, .b, ...}` (a sync's delete and stamp statements have the same rows, keys only,
+ * and their own tails):
  * plain Cypher, so a person can review it and cypher-shell can run it. But Neo4j parses and plans
  * every literal statement from scratch, which for big lists costs far more than the write itself.
  * So the loader reads these statements back (parseNodeBatch), and sends
@@ -29,10 +30,30 @@ const rowsOpen = "UNWIND [\n";
 const rowSeparator = ",\n";
 const rowsClose = "\n] AS row\n";
 
-/** The statement's end: MERGE on the key, then make the node's properties exactly the row's. */
-export function nodeMergeTail(label: string, keyColumns: readonly string[]): string {
+/**
+ * The statement's end: MERGE on the key, then set the properties c360 owns on the node, `owned`,
+ * from the row. The map projection gives each owned property the row's value, or null where the
+ * row has none (a NULL column), and `+=` removes a property set to null: so an owned property is
+ * set or removed, and every other property and label, someone else's, stays (format 3 on).
+ */
+export function nodeMergeTail(
+  label: string,
+  keyColumns: readonly string[],
+  owned: readonly string[],
+): string {
+  const projection = owned.map((property) => `.${quoteName(property)}`).join(", ");
+  return `${mergeLine(label, keyColumns)}\nSET n += row {${projection}}`;
+}
+
+/**
+ * Format 2's end: the node's properties become exactly the row's, foreign ones included. Still
+ * read, so a format 2 script loads as it always did (it says what it does).
+ */
+const replacingSet = "\nSET n = row";
+
+function mergeLine(label: string, keyColumns: readonly string[]): string {
   const key = keyColumns.map((column) => `${quoteName(column)}: row.${quoteName(column)}`).join(", ");
-  return `MERGE (n:${quoteName(label)} {${key}})\nSET n = row`;
+  return `MERGE (n:${quoteName(label)} {${key}})`;
 }
 
 /**
@@ -78,13 +99,17 @@ export function nodeDeleteStatement(
   return rowsStatement(keyLiterals, nodeDeleteTail(label, keyColumns));
 }
 
-/** A node statement for `label`, MERGEd on `keyColumns`, with rows written by src/script/literals.ts. */
+/**
+ * A node statement for `label`, MERGEd on `keyColumns`, setting the `owned` properties from rows
+ * written by src/script/literals.ts.
+ */
 export function nodeBatchStatement(
   label: string,
   keyColumns: readonly string[],
+  owned: readonly string[],
   rowLiterals: readonly string[],
 ): string {
-  return rowsStatement(rowLiterals, nodeMergeTail(label, keyColumns));
+  return rowsStatement(rowLiterals, nodeMergeTail(label, keyColumns, owned));
 }
 
 /**
@@ -189,7 +214,12 @@ export interface NodeBatch {
   label: string;
   keyColumns: string[];
   kind: NodeBatchKind;
-  /** The statement after `AS row`, e.g. "MERGE (n:`Account` {...})\nSET n = row". */
+  /**
+   * A merge's owned properties, which it sets or removes (besides its key); undefined for a
+   * format 2 merge, which replaces every property with the row's, and for deletes and stamps.
+   */
+  owned?: string[];
+  /** The statement after `AS row`, e.g. "MERGE (n:`Account` {...})\nSET n += row {...}". */
   tail: string;
   /** The table the rows went into. */
   table: RowTable;
@@ -200,6 +230,8 @@ export interface NodeBatch {
 const tailPattern =
   /^(?:MERGE|MATCH) \(n:`((?:[^`]|``)+)` \{(`(?:[^`]|``)+`: row\.`(?:[^`]|``)+`(?:, `(?:[^`]|``)+`: row\.`(?:[^`]|``)+`)*)\}\)\n/;
 const unquote = (quoted: string) => quoted.slice(1, -1).replaceAll("``", "`");
+
+const ownedPattern = /^SET n \+= row \{(\.`(?:[^`]|``)+`(?:, \.`(?:[^`]|``)+`)*)\}$/;
 
 const stampPattern =
   /\nMATCH \(from:`((?:[^`]|``)+)` \{(`(?:[^`]|``)+`: n\.`(?:[^`]|``)+`(?:, `(?:[^`]|``)+`: n\.`(?:[^`]|``)+`)*)\}\)\nSET from\.`(?:[^`]|``)+` = (0|[1-9][0-9]{0,14})$/;
@@ -212,13 +244,28 @@ function namePairs(text: string, prefix: string): Array<[string, string]> {
   });
 }
 
+/** `.`a`, .`b`` as [a, b]. */
+function projectedNames(text: string): string[] {
+  return text.split(/, (?=\.`)/).map((item) => unquote(item.slice(1)));
+}
+
 /** The label, key and kind of a node statement's tail, if nodeMergeTail, nodeDeleteTail or nodeStampTail wrote it. */
 function parseTail(tail: string): Omit<NodeBatch, "tail" | "table" | "rows"> | undefined {
   const match = tailPattern.exec(tail);
   if (match === null) return undefined;
   const label = unquote(`\`${match[1] as string}\``);
   const keyColumns = namePairs(match[2] as string, "row").map(([column]) => column);
-  if (nodeMergeTail(label, keyColumns) === tail) return { label, keyColumns, kind: "merge" };
+  const afterMerge = tail.slice(match[0].length);
+  const owned = ownedPattern.exec(afterMerge);
+  if (owned !== null) {
+    const names = projectedNames(owned[1] as string);
+    // Read back only as written: each name once, none of them a key column (MERGE sets those).
+    const canonical =
+      new Set([...names, ...keyColumns]).size === names.length + keyColumns.length &&
+      nodeMergeTail(label, keyColumns, names) === tail;
+    return canonical ? { label, keyColumns, kind: "merge", owned: names } : undefined;
+  }
+  if (mergeLine(label, keyColumns) + replacingSet === tail) return { label, keyColumns, kind: "merge" };
   if (nodeDeleteTail(label, keyColumns) === tail) return { label, keyColumns, kind: "delete" };
   const stamp = stampPattern.exec(tail.slice(match[0].length - 1));
   if (stamp === null) return undefined;
@@ -251,7 +298,7 @@ export function parseNodeBatch(
   const reader = new LiteralReader(code.slice(0, close + 1), rowsOpen.length);
   const before = into.rows.length;
   try {
-    readRows(reader, into, head.keyColumns);
+    readRows(reader, into, head.keyColumns, head.owned);
   } catch (error) {
     into.rows.length = before;
     if (error instanceof NotCanonical) return undefined;
@@ -260,11 +307,20 @@ export function parseNodeBatch(
   return { ...head, tail, table: into, rows: into.rows.length - before };
 }
 
-/** `{row},\n{row}\n` up to the end of the reader's text. */
-function readRows(reader: LiteralReader, table: RowTable, keyColumns: readonly string[]): void {
+/**
+ * `{row},\n{row}\n` up to the end of the reader's text. With `owned`, a row may hold only its
+ * key and those: any other entry would not reach the node as the text runs, but would as a row.
+ */
+function readRows(
+  reader: LiteralReader,
+  table: RowTable,
+  keyColumns: readonly string[],
+  owned: readonly string[] | undefined,
+): void {
   const keys = keyColumns.map((key) => table.column(key));
+  const settable = owned === undefined ? undefined : new Set([...keyColumns, ...owned]);
   for (;;) {
-    const row = readRow(reader, table);
+    const row = readRow(reader, table, settable);
     // A row without its key would fail the whole transaction here, and only its own statement
     // when run as written: such a statement is not c360's (generate refuses NULL keys).
     for (const key of keys) if (row[key] === undefined || row[key] === null) throw new NotCanonical("no key");
@@ -275,12 +331,19 @@ function readRows(reader: LiteralReader, table: RowTable, keyColumns: readonly s
 }
 
 /** `{`a`: 1, `b`: 'x'}` as a list in the table's column order. */
-function readRow(reader: LiteralReader, table: RowTable): ParamValue[] {
+function readRow(
+  reader: LiteralReader,
+  table: RowTable,
+  settable: ReadonlySet<string> | undefined,
+): ParamValue[] {
   const row: ParamValue[] = [];
   reader.expect("{");
   if (reader.accept("}")) return row;
   for (;;) {
-    const column = table.column(reader.readName());
+    const name = reader.readName();
+    if (settable !== undefined && !settable.has(name))
+      throw new NotCanonical("a property the statement does not set");
+    const column = table.column(name);
     reader.expect(": ");
     // A key written twice would be ambiguous; c360 never writes one. (A null here is padding for
     // a column this row has not reached yet: the literal grammar has no null.)

@@ -13,7 +13,6 @@ import type { ExportPlan, PlannedSource, TablePlan } from "../metadata/plan.js";
 import type { PgClient } from "../postgres/connection.js";
 import type { LabelChanges } from "../script/format.js";
 import { collectorOnGrowth } from "../memory.js";
-import { sqlFile } from "../sql-files.js";
 import { diff, OrderError, type KeyBatch } from "./diff.js";
 import { graphKeys, labelsStampedAfter, type GraphState } from "./graph.js";
 import { keyComparator, keyKinds, type KeyKind } from "./keys.js";
@@ -203,14 +202,6 @@ export function anyNodeChanges(syncs: readonly TableSync[]): boolean {
 /** Whether the graph is already what the sources say, with no earlier sync left unfinished. */
 export function nothingToDo(syncs: readonly TableSync[], state: GraphState, since: number): boolean {
   return !anyNodeChanges(syncs) && labelsStampedAfter(state, since).length === 0;
-}
-
-/** The newest run whose script was loaded completely (0: none). */
-export async function lastCompletedRun(control: PgClient): Promise<number> {
-  const result = await control.query<{ run_id: number }>(
-    sqlFile("control/queries/select-last-completed-run.sql"),
-  );
-  return Number(result.rows[0]?.run_id ?? 0);
 }
 
 /**

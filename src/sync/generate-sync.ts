@@ -11,7 +11,8 @@ import { headerComment, sectionMarker, type LabelChanges } from "../script/forma
 import { relationshipShapes } from "../script/relationships.js";
 import { schemaStatements } from "../script/schema.js";
 import { ScriptWriter, type WrittenScript } from "../script/writer.js";
-import { recordRunFailure, finishRun } from "../control/run-log.js";
+import { recordRunFailure, finishRun, lastCompletedRun } from "../control/run-log.js";
+import { markRetired } from "../control/ownership.js";
 import { checkDrift, saveSnapshots } from "../control/drift.js";
 import { sqlFile } from "../sql-files.js";
 import { toolVersion } from "../version.js";
@@ -27,14 +28,7 @@ import {
   insertRunLog,
   startTableLogs,
 } from "../generate/generate.js";
-import {
-  changesOf,
-  compareTables,
-  guardDeletes,
-  lastCompletedRun,
-  nothingToDo,
-  type SyncOptions,
-} from "./compare.js";
+import { changesOf, compareTables, guardDeletes, nothingToDo, type SyncOptions } from "./compare.js";
 import { holdsNothingOfC360, readGraphState, stateLine } from "./graph.js";
 import { withSpoolDirectory } from "./spool.js";
 import { relationshipGuard } from "./guard.js";
@@ -107,6 +101,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
     const runId = run.id;
     const plan = await planExport(control, options);
     await checkDrift(control, runId, plan, driftOptions(options, false));
+    await markRetired(control, plan, options.logger);
     return await withDriver(options.neo4j, options.timeouts ?? { connectMs: 15_000 }, async (driver) => {
       const state = await readGraphState(driver, options.neo4j.database, plan);
       if (holdsNothingOfC360(state)) {

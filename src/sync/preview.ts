@@ -6,6 +6,8 @@
  * transaction that is always rolled back: its counters are what the run's will be, and nothing
  * is committed. Nothing is written to the control database either.
  */
+import { lastCompletedRun } from "../control/run-log.js";
+import { markRetired } from "../control/ownership.js";
 import neo4j, { type Driver, type Transaction } from "neo4j-driver";
 import { RefusedError, TargetError, messageOf } from "../errors.js";
 import {
@@ -26,7 +28,6 @@ import {
   changesOf,
   compareTables,
   guardDeletes,
-  lastCompletedRun,
   nothingToDo,
   type CompareOptions,
   type TableSync,
@@ -163,6 +164,7 @@ export async function previewSync(options: PreviewOptions): Promise<SyncPreview>
   const sources = new Map<PlannedSource, PgClient>();
   try {
     const plan = await planExport(control, options);
+    await markRetired(control, plan, options.logger);
     return await withDriver(options.neo4j, options.timeouts ?? { connectMs: 15_000 }, async (driver) => {
       const state = await readGraphState(driver, options.neo4j.database, plan);
       await openSnapshots(plan, control, sources, options.timeouts, false);

@@ -6,11 +6,11 @@
  */
 import { AbortedError } from "../errors.js";
 import { hashSalt, readQuery, selectByKeysStatement } from "../extract/extract.js";
-import { EmptyJoinKeyCount, encodeRow, provenanceKeys, runEntry } from "../generate/generate.js";
+import { EmptyJoinKeyCount } from "../generate/generate.js";
 import { qualifiedTable, type ExportPlan, type PlannedSource, type TablePlan } from "../metadata/plan.js";
 import type { PgClient } from "../postgres/connection.js";
 import { sectionMarker } from "../script/format.js";
-import { nodeBatchStatement } from "../script/node-batches.js";
+import { RowEncoder } from "../script/rows.js";
 import { deleteStatement, keysPerStatement, rederiveStatements, stampStatement } from "../script/sync.js";
 import type { StopRequest } from "../signals.js";
 import type { TableSync } from "./compare.js";
@@ -48,8 +48,7 @@ async function writeUpserts(
   empties: EmptyJoinKeyCount,
 ): Promise<number> {
   const { table, spool } = sync;
-  const keys = provenanceKeys(table);
-  const run = runEntry(runId);
+  const encoder = new RowEncoder(table, runId);
   let rows = 0;
   for await (const batch of spool.batches(["create", "update"], batchSize)) {
     const values = table.keyColumns.map((_, i) => batch.map((key) => key[i]));
@@ -60,10 +59,9 @@ async function writeUpserts(
       [hashSalt(table), ...values],
       batchSize,
     ))
-      for (const row of chunk) literals.push(encodeRow(table, keys, row, run, empties));
+      for (const row of chunk) literals.push(encoder.encode(row, empties));
     rows += literals.length;
-    if (literals.length > 0)
-      await sink.statement(nodeBatchStatement(table.label, table.keyColumns, literals), `:${table.label}`);
+    if (literals.length > 0) await sink.statement(encoder.statement(literals), `:${table.label}`);
   }
   return rows;
 }
