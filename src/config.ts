@@ -215,13 +215,41 @@ export interface ConfigSources {
   cwd?: string;
 }
 
+/** Whether this c360 runs from a checkout of its own sources (a git work tree), not a package. */
+const runsFromCheckout = existsSync(path.join(projectRoot, ".git"));
+
 /**
- * Where scripts go unless told: a per-user data directory, the same from any working directory
- * (cron runs in /), never the working directory itself.
+ * Where scripts go unless told. Run from inside a checkout of c360's sources (the Quick start, the
+ * demo), its `generated/` folder, whose contents git ignores. Anywhere else (an installed package,
+ * cron in /), a per-user data directory, the same from any working directory, never the working
+ * directory itself.
  */
-export function defaultOutputDir(env: Readonly<Record<string, string | undefined>>): string {
+export function defaultOutputDir(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  const inside = path.relative(projectRoot, path.resolve(cwd));
+  if (runsFromCheckout && !inside.startsWith("..") && !path.isAbsolute(inside))
+    return path.join(projectRoot, "generated");
   const data = env.XDG_DATA_HOME ?? path.join(env.HOME ?? homedir(), ".local", "share");
   return path.join(data, "c360", "scripts");
+}
+
+/**
+ * The settings every phase takes from the configuration (generate, sync, plan, load, run): one
+ * mapping, so a setting added here reaches them all.
+ */
+export function phaseSettings(config: Config) {
+  return {
+    controlDb: config.controlDb,
+    neo4j: config.neo4j,
+    timeouts: config.timeouts,
+    maxDeletePercent: config.maxDeletePercent,
+    newColumns: config.newColumns,
+    emptyJoinKeys: config.emptyJoinKeys,
+  };
+}
+
+/** Where a command writes its script: its --output-dir, from the working directory, or the setting. */
+export function outputDirOf(config: Pick<Config, "outputDir">, flag: string | undefined): string {
+  return flag !== undefined ? path.resolve(flag) : config.outputDir;
 }
 
 /** The control database's settings alone, if they are valid: a refused run can still be recorded. */
@@ -330,7 +358,7 @@ export function loadConfig(sources: ConfigSources): Config {
     newColumns: c.C360_NEW_COLUMNS,
     emptyJoinKeys: c.C360_EMPTY_JOIN_KEYS,
     outputDir:
-      c.C360_OUTPUT_DIR === "" ? defaultOutputDir(sources.env) : path.resolve(cwd, c.C360_OUTPUT_DIR),
+      c.C360_OUTPUT_DIR === "" ? defaultOutputDir(sources.env, cwd) : path.resolve(cwd, c.C360_OUTPUT_DIR),
     queriesDir: path.resolve(
       cwd,
       c.C360_QUERIES_DIR === "" ? path.join(projectRoot, "queries") : c.C360_QUERIES_DIR,

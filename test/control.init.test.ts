@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { initControlDb } from "../src/commands/init.js";
+import { initControlDb } from "../src/control/migrate.js";
 import { loadMigrations } from "../src/control/migrate.js";
 import { ControlDbError, ExitCode } from "../src/errors.js";
 import { silentLogger } from "../src/logger.js";

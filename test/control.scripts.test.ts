@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { appendFile, stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
-import { runPipeline } from "../src/commands/run.js";
+import { runPipeline } from "../src/run/pipeline.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir, runCli } from "./helpers/cli.js";
 import { testConfig } from "./helpers/neo4j.js";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { demoPrefix } from "../src/commands/demo.js";
+import { demoPrefix } from "../src/run/demo.js";
 import { ExitCode } from "../src/errors.js";
 import { emptyDir, runCli, startCli } from "./helpers/cli.js";
 import { databaseNames, dropDatabases } from "./helpers/postgres.js";

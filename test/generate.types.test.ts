@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Record as Neo4jRecord } from "neo4j-driver";
-import { initControlDb } from "../src/commands/init.js";
+import { initControlDb } from "../src/control/migrate.js";
 import { generate } from "../src/generate/generate.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { after, before, describe, it } from "node:test";
-import { initControlDb } from "../src/commands/init.js";
+import { initControlDb } from "../src/control/migrate.js";
 import { ExitCode } from "../src/errors.js";
 import { silentLogger } from "../src/logger.js";
 import { createDriver } from "../src/neo4j/driver.js";

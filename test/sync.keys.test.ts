@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { runPipeline } from "../src/commands/run.js";
+import { runPipeline } from "../src/run/pipeline.js";
 import { silentLogger } from "../src/logger.js";
 import { compareCodePoints } from "../src/sync/keys.js";
 import { emptyDir } from "./helpers/cli.js";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Driver } from "neo4j-driver";
 import type { Config } from "../src/config.js";
-import { runPipeline, type RunResult } from "../src/commands/run.js";
+import { runPipeline, type RunResult } from "../src/run/pipeline.js";
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AbortedError, ExitCode, RefusedError, ScriptFileError, TargetError } from "../src/errors.js";
@@ -19,6 +19,7 @@ import { controlDbEnv } from "./helpers/postgres.js";
 import { silentLogger } from "../src/logger.js";
 import { emptyDir } from "./helpers/cli.js";
 import { cleanGraph, testConfig, testDriver } from "./helpers/neo4j.js";
+import { graphContent } from "./helpers/content.js";
 import { query } from "./helpers/postgres.js";
 import {
   createSampleUniverse,
@@ -36,33 +37,8 @@ function run(options: { clear?: boolean; allowDeletes?: boolean } = {}): Promise
   return runPipeline({ config, logger: silentLogger(), outputDir, ...options });
 }
 
-/**
- * The graph's content, comparable across loads: every node with its labels and properties, every
- * relationship with its type and its ends' properties. The run stamps differ between loads by
- * design; everything else, the row hashes included, must not.
- */
-async function content(): Promise<string[]> {
-  const withoutRun = (props: Record<string, unknown>) =>
-    JSON.stringify(
-      Object.entries(props)
-        .filter(([key]) => key !== "c360_run")
-        .sort(([a], [b]) => (a < b ? -1 : 1)),
-      (_key, value: unknown) => (typeof value === "bigint" ? `${value}n` : value),
-    );
-  const nodes = await driver.executeQuery("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p");
-  const relationships = await driver.executeQuery(
-    "MATCH (a)-[r]->(b) RETURN type(r) AS type, properties(a) AS a, properties(b) AS b, keys(r) AS keys",
-  );
-  return [
-    ...nodes.records.map(
-      (r) => `${String(r.get("labels"))} ${withoutRun(r.get("p") as Record<string, unknown>)}`,
-    ),
-    ...relationships.records.map(
-      (r) =>
-        `${String(r.get("type"))} ${withoutRun(r.get("a") as Record<string, unknown>)} -> ` +
-        `${withoutRun(r.get("b") as Record<string, unknown>)} ${String(r.get("keys"))}`,
-    ),
-  ].sort();
+function content(): Promise<string[]> {
+  return graphContent(driver);
 }
 
 /** What a run did to one label's nodes. */

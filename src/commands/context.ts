@@ -5,8 +5,6 @@ import type { Command } from "commander";
 import { loadConfig, settings, type Config, type SettingName } from "../config.js";
 import { ConfigError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
-import { withRunLock } from "../control/run-lock.js";
-import { installStopHandlers, type StopRequest } from "../signals.js";
 
 export interface CommandContext {
   config: Config;
@@ -50,22 +48,3 @@ export function contextFrom(command: Command, env: NodeJS.ProcessEnv = process.e
 
 /** The commands whose every attempt is a row in etl_run_logs. */
 const recordedCommands = new Set(["run", "generate", "load"]);
-
-/**
- * How commands that change things run: under the control database's run lock, with two-stage
- * SIGINT/SIGTERM handling whose stop request the phases check at their safe points.
- */
-export async function guarded<T>(
-  context: CommandContext,
-  command: string,
-  work: (stop: StopRequest) => Promise<T>,
-): Promise<T> {
-  const stop = installStopHandlers(context.logger);
-  try {
-    return await withRunLock(context.config.controlDb, context.config.timeouts, command, context.logger, () =>
-      work(stop),
-    );
-  } finally {
-    stop.dispose();
-  }
-}

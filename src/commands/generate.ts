@@ -1,26 +1,16 @@
 /**
  * `c360 generate`: write the Cypher script (or, with --dry-run, print the plan).
  */
-import path from "node:path";
 import type { Command } from "commander";
+import { outputDirOf, phaseSettings } from "../config.js";
 import { cypherTypeName } from "../metadata/types.js";
-import { qualifiedTable, type ExportPlan, type TablePlan } from "../metadata/plan.js";
-import { defaultBatchSize, dryRun, generate, type GenerateProgress } from "../generate/generate.js";
+import type { ExportPlan } from "../metadata/plan.js";
+import { defaultBatchSize, dryRun, generate } from "../generate/generate.js";
 import { RefusedError } from "../errors.js";
 import { generateSync } from "../sync/generate-sync.js";
-import type { Logger } from "../logger.js";
-import { contextFrom, guarded } from "./context.js";
-import { LiveLine, stderrLine } from "../terminal.js";
-
-/** The --batch-size flag as a number, or NaN when it is not a whole number from 1 to 100000. */
-export function parseBatchSize(command: Command, text: string): number {
-  const batchSize = Number(text);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
-    command.error(`--batch-size must be a whole number from 1 to 100000, not ${text}`, { exitCode: 2 });
-    return NaN;
-  }
-  return batchSize;
-}
+import { guarded } from "../control/run-lock.js";
+import { contextFrom } from "./context.js";
+import { parseBatchSize, progressReporter } from "./options.js";
 
 export function formatPlan(plan: ExportPlan): string {
   const lines: string[] = [];
@@ -47,38 +37,6 @@ export function formatPlan(plan: ExportPlan): string {
     lines.push(`${r.executionOrder}. (:${r.fromLabel})-[:${r.type}]->(:${r.toLabel})  on ${on}`);
   }
   return lines.join("\n") + "\n";
-}
-
-/** Live per-table progress on a terminal; log lines otherwise. */
-export function progressReporter(
-  logger: Logger,
-  stream: NodeJS.WriteStream = process.stderr,
-): GenerateProgress {
-  const name = (table: TablePlan) => `${table.source.sourceName}.${qualifiedTable(table)} -> :${table.label}`;
-  if (stream.isTTY !== true) {
-    return {
-      tableStarted: (table, total) => logger.info({ table: name(table), rows: total }, "extracting"),
-      tableProgress: (table, rows, total) => logger.info({ table: name(table), rows, total }, "extracting"),
-      tableFinished: (table, rows, error) =>
-        error === undefined
-          ? logger.info({ table: name(table), rows }, "extracted")
-          : logger.error({ table: name(table), rows, err: error }, "extraction failed"),
-    };
-  }
-  const live = stream === process.stderr ? stderrLine : new LiveLine(stream);
-  const line = (table: TablePlan, text: string) => `  ${name(table)}  ${text}`;
-  return {
-    tableStarted: (table, total) => live.update(line(table, `0 / ${total.toLocaleString("en")} rows`)),
-    tableProgress: (table, rows, total) =>
-      live.update(line(table, `${rows.toLocaleString("en")} / ${total.toLocaleString("en")} rows`)),
-    tableFinished: (table, rows, error) =>
-      live.finish(
-        line(
-          table,
-          error === undefined ? `${rows.toLocaleString("en")} rows` : `FAILED after ${rows} rows: ${error}`,
-        ),
-      ),
-  };
 }
 
 interface GenerateFlags {
@@ -122,17 +80,12 @@ export function registerGenerate(program: Command): void {
       if (options.sync === true) {
         const synced = await guarded({ config, logger }, "generate", (stop) =>
           generateSync({
-            controlDb: config.controlDb,
-            neo4j: config.neo4j,
-            timeouts: config.timeouts,
-            outputDir: options.outputDir !== undefined ? path.resolve(options.outputDir) : config.outputDir,
+            ...phaseSettings(config),
+            outputDir: outputDirOf(config, options.outputDir),
             batchSize,
             logger,
             stop,
-            maxDeletePercent: config.maxDeletePercent,
             allowDeletes: options.allowDeletes === true,
-            newColumns: config.newColumns,
-            emptyJoinKeys: config.emptyJoinKeys,
             acceptDrift: options.acceptDrift === true,
           }),
         );
@@ -150,12 +103,7 @@ export function registerGenerate(program: Command): void {
         return;
       }
       if (options.dryRun === true) {
-        const { plan, drift } = await dryRun({
-          controlDb: config.controlDb,
-          timeouts: config.timeouts,
-          emptyJoinKeys: config.emptyJoinKeys,
-          logger,
-        });
+        const { plan, drift } = await dryRun({ ...phaseSettings(config), logger });
         process.stdout.write(formatPlan(plan));
         if (drift.length > 0)
           process.stdout.write(
@@ -165,15 +113,12 @@ export function registerGenerate(program: Command): void {
       }
       const result = await guarded({ config, logger }, "generate", (stop) =>
         generate({
-          controlDb: config.controlDb,
-          timeouts: config.timeouts,
-          outputDir: options.outputDir !== undefined ? path.resolve(options.outputDir) : config.outputDir,
+          ...phaseSettings(config),
+          outputDir: outputDirOf(config, options.outputDir),
           batchSize,
           logger,
           progress: progressReporter(logger),
           stop,
-          newColumns: config.newColumns,
-          emptyJoinKeys: config.emptyJoinKeys,
           acceptDrift: options.acceptDrift === true,
         }),
       );

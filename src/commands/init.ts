@@ -2,38 +2,8 @@
  * `c360 init`: create or upgrade the control schema.
  */
 import type { Command } from "commander";
-import type { PostgresTarget } from "../config.js";
-import type { Logger } from "../logger.js";
-import { migrateControlDb, type MigrationResult } from "../control/migrate.js";
-import {
-  controlDbUnreachable,
-  controlErrors,
-  databaseExists,
-  onDatabase,
-  quoteIdent,
-  withClient,
-} from "../postgres/connection.js";
+import { initControlDb } from "../control/migrate.js";
 import { contextFrom } from "./context.js";
-
-const controlError = controlDbUnreachable;
-
-export interface InitResult extends MigrationResult {
-  createdDatabase: boolean;
-}
-
-/** Creates the control database if it is missing, then brings its schema up to date. */
-export async function initControlDb(target: PostgresTarget, logger: Logger): Promise<InitResult> {
-  const createdDatabase = await withClient(onDatabase(target, "postgres"), controlError, async (admin) => {
-    if (await databaseExists(admin, target.database)) return false;
-    await controlErrors(admin).query(`CREATE DATABASE ${quoteIdent(target.database)}`);
-    logger.info({ database: target.database }, "created the control database");
-    return true;
-  });
-  const result = await withClient(target, controlError, (client) =>
-    migrateControlDb(controlErrors(client), logger),
-  );
-  return { ...result, createdDatabase };
-}
 
 export function registerInit(program: Command): void {
   program

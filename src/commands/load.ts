@@ -2,73 +2,13 @@
  * `c360 load <file>`: execute a Cypher script against Neo4j.
  */
 import type { Command } from "commander";
-import path from "node:path";
-import { Option, type Command as CommandType } from "commander";
-import type { BulkTarget } from "../load/bulk/bulk.js";
-import type { Logger } from "../logger.js";
-import { loadScript, type LoadProgress } from "../load/load.js";
+import { loadScript } from "../load/load.js";
 import { firstLine, type ReturnedRows } from "../load/execute.js";
 import { formatTable, jsonValue } from "../query/queries.js";
 import type { Statement } from "../script/lexer.js";
-import { contextFrom, guarded } from "./context.js";
-import { LiveLine, stderrLine } from "../terminal.js";
-import { defaultLocalHome } from "./neo4j.js";
-
-export interface BulkFlags {
-  bulk?: boolean;
-  neo4jHome: string;
-  heap: string;
-  pageCache: string;
-}
-
-/** `--bulk` and the local store it writes, shared by `load` and `run`. */
-export function addBulkOptions(command: CommandType): CommandType {
-  return command
-    .option(
-      "--bulk",
-      "load offline with neo4j-admin import into the local engine's store (stopped), replacing its graph",
-    )
-    .addOption(
-      new Option("--neo4j-home <dir>", "with --bulk: the local engine's home").default(defaultLocalHome),
-    )
-    .addOption(
-      new Option("--heap <size>", "with --bulk: heap of the importer and of the engine").default("1g"),
-    )
-    .addOption(new Option("--page-cache <size>", "with --bulk: the engine's page cache").default("512m"));
-}
-
-export function bulkTarget(flags: BulkFlags): BulkTarget | undefined {
-  return flags.bulk === true
-    ? { home: path.resolve(flags.neo4jHome), heap: flags.heap, pageCache: flags.pageCache }
-    : undefined;
-}
-
-/** Statements done of total and entities per second: redrawn on a terminal, logged otherwise. */
-export function loadProgressReporter(
-  logger: Logger,
-  stream: NodeJS.WriteStream = process.stderr,
-): LoadProgress {
-  const started = Date.now();
-  let lastLog = 0;
-  const live = stream === process.stderr ? stderrLine : new LiveLine(stream);
-  return {
-    statementDone(done, total, counters) {
-      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-      const entities = counters.nodesCreated + counters.relationshipsCreated;
-      const rate = Math.round(entities / seconds);
-      if (stream.isTTY === true) {
-        const text =
-          `  statements ${done}/${total}  nodes ${counters.nodesCreated.toLocaleString("en")}  ` +
-          `relationships ${counters.relationshipsCreated.toLocaleString("en")}  ${rate.toLocaleString("en")} entities/s`;
-        if (done === total) live.finish(text);
-        else live.update(text);
-      } else if (Date.now() - lastLog > 5000 || done === total) {
-        lastLog = Date.now();
-        logger.info({ ...counters, statements: done, total, entitiesPerSecond: rate }, "loading");
-      }
-    },
-  };
-}
+import { guarded } from "../control/run-lock.js";
+import { contextFrom } from "./context.js";
+import { addBulkOptions, bulkTarget, loadProgressReporter, type BulkFlags } from "./options.js";
 
 /**
  * The rows a hand-written statement returned, on stdout as it runs: a titled table on a terminal,

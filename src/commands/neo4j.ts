@@ -3,20 +3,9 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
-import type { Neo4jTarget } from "../config.js";
 import { ExitCode, TargetError } from "../errors.js";
-import { startLocalNeo4j } from "../neo4j-local/launcher.js";
+import { defaultLocalHome, localPortOf, startLocalNeo4j } from "../neo4j-local/launcher.js";
 import { contextFrom } from "./context.js";
-
-/** The local engine's default store: inside the project, ignored by git. */
-export const defaultLocalHome = path.join(process.cwd(), ".neo4j");
-
-/** The port NEO4J_URI points at, when it points at this machine; the local engine listens there. */
-export function localPortOf(target: Neo4jTarget): number | undefined {
-  const match = /^(?:neo4j|bolt):\/\/(localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?\/?$/i.exec(target.uri);
-  if (match === null) return undefined;
-  return match[2] === undefined ? 7687 : Number(match[2]);
-}
 
 export function registerNeo4j(program: Command): void {
   program

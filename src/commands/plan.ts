@@ -4,9 +4,12 @@
  * change (0: nothing, 12: changes pending), in the manner of `terraform plan -detailed-exitcode`.
  */
 import type { Command } from "commander";
+import { phaseSettings } from "../config.js";
+import { describeRetired } from "../control/ownership.js";
 import { ExitCode } from "../errors.js";
 import { previewSync, type SyncPreview } from "../sync/preview.js";
-import { contextFrom, guarded } from "./context.js";
+import { guarded } from "../control/run-lock.js";
+import { contextFrom } from "./context.js";
 
 function keysText(keys: ReadonlyArray<readonly string[]>): string {
   return keys.map((key) => (key.length === 1 ? (key[0] as string) : `(${key.join(", ")})`)).join(", ");
@@ -31,6 +34,8 @@ export function formatPreview(preview: SyncPreview): string {
       `:${table.label}: ${c.created} to create, ${c.updated} to update, ${c.deleted} to delete` +
         (detached > 0 ? ` (with ${detached} of their relationships)` : ""),
     );
+    const retired = describeRetired(table);
+    if (retired !== undefined) lines.push(`    stops writing: ${retired}`);
     const samples = preview.samples.get(table);
     for (const kind of ["create", "update", "delete"] as const) {
       const keys = samples?.[kind] ?? [];
@@ -66,6 +71,7 @@ export function previewJson(preview: SyncPreview): object {
       updated: c.updated,
       deleted: c.deleted,
       relationshipsDeletedWithNodes: preview.detached.get(table.label) ?? 0,
+      retired: table.retired ?? [],
       samples: preview.samples.get(table),
     })),
     relationships: [...preview.relationships].map(([type, c]) => ({ type, ...c })),
@@ -83,7 +89,9 @@ export function registerPlan(program: Command): void {
       "Compare the sources with the live graph as a sync does, and print per label what would be created, " +
         "updated and deleted (with sample keys), and per relationship type what would be created and deleted. " +
         "Relationships are counted by running the sync in one Neo4j transaction that is rolled back. " +
-        "Nothing is written to the graph or the control database. Exits 9 if a run would refuse (too many deletes).",
+        "Nothing is written to the graph, nor any run row for the plan itself. Like every command, it takes the run " +
+        "lock: if another run holds it, that refused attempt is recorded (exit 8); holding it, it marks failed the " +
+        "rows of runs whose process vanished. Exits 9 if a run would refuse (too many deletes).",
     )
     .option("--json", "print JSON for machines")
     .option("--detailed-exitcode", "exit 0 when nothing would change, 12 when a run would change the graph")
@@ -97,16 +105,12 @@ export function registerPlan(program: Command): void {
         const context = contextFrom(command);
         const { config, logger } = context;
         const preview = await guarded(context, "plan", (stop) =>
+          // The same settings as the run's: C360_EMPTY_JOIN_KEYS, for one, is in every row's hash.
           previewSync({
-            controlDb: config.controlDb,
-            neo4j: config.neo4j,
-            timeouts: config.timeouts,
+            ...phaseSettings(config),
             logger,
             stop,
-            maxDeletePercent: config.maxDeletePercent,
             allowDeletes: options.allowDeletes === true,
-            // The same plan as the run's: the setting is in every row's hash.
-            emptyJoinKeys: config.emptyJoinKeys,
           }),
         );
         process.stdout.write(

@@ -3,40 +3,8 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
-import { withDriver } from "../neo4j/driver.js";
-import { formatTable, jsonValue, runQuery, selectQueries, type QueryResult } from "../query/queries.js";
-import type { Neo4jTarget, Timeouts } from "../config.js";
+import { printResults, runQueries } from "../query/queries.js";
 import { contextFrom } from "./context.js";
-
-export async function runQueries(
-  neo4j: Neo4jTarget,
-  timeouts: Timeouts,
-  selector: string | undefined,
-  dir?: string,
-): Promise<QueryResult[]> {
-  const queries = selectQueries(selector, dir);
-  return withDriver(neo4j, timeouts, async (driver) => {
-    const results: QueryResult[] = [];
-    for (const query of queries) results.push(await runQuery(driver, neo4j.database, query));
-    return results;
-  });
-}
-
-export function printResults(results: QueryResult[], json: boolean): void {
-  if (json) {
-    const out = results.map((r) => ({
-      query: r.name,
-      title: r.title ?? null,
-      rows: r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, jsonValue(row[i])]))),
-    }));
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
-  for (const result of results) {
-    const heading = result.title !== undefined ? `${result.title} (${result.name})` : result.name;
-    process.stdout.write(`\n== ${heading}\n${formatTable(result)}\n`);
-  }
-}
 
 export function registerQuery(program: Command): void {
   program

@@ -7,7 +7,17 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "../logger.js";
 import { ControlDbError } from "../errors.js";
-import { inTransaction, type PgClient } from "../postgres/connection.js";
+import type { PostgresTarget } from "../config.js";
+import {
+  controlDbUnreachable,
+  controlErrors,
+  databaseExists,
+  inTransaction,
+  onDatabase,
+  quoteIdent,
+  withClient,
+  type PgClient,
+} from "../postgres/connection.js";
 import { listSqlFiles, sqlFile } from "../sql-files.js";
 
 /** Serializes concurrent `c360 init` runs against one control database. */
@@ -132,4 +142,26 @@ export async function assertSchemaCurrent(client: PgClient): Promise<void> {
       { hint: "Run `c360 init` to create or upgrade it (existing rows are kept)." },
     );
   }
+}
+
+export interface InitResult extends MigrationResult {
+  createdDatabase: boolean;
+}
+
+/** Creates the control database if it is missing, then brings its schema up to date. */
+export async function initControlDb(target: PostgresTarget, logger: Logger): Promise<InitResult> {
+  const createdDatabase = await withClient(
+    onDatabase(target, "postgres"),
+    controlDbUnreachable,
+    async (admin) => {
+      if (await databaseExists(admin, target.database)) return false;
+      await controlErrors(admin).query(`CREATE DATABASE ${quoteIdent(target.database)}`);
+      logger.info({ database: target.database }, "created the control database");
+      return true;
+    },
+  );
+  const result = await withClient(target, controlDbUnreachable, (client) =>
+    migrateControlDb(controlErrors(client), logger),
+  );
+  return { ...result, createdDatabase };
 }

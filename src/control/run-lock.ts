@@ -9,6 +9,7 @@ import type { PostgresTarget, Timeouts } from "../config.js";
 import { C360Error, ExitCode, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { connect, controlDbUnreachable, type PgClient } from "../postgres/connection.js";
+import { installStopHandlers, type StopRequest } from "../signals.js";
 import { sqlFile } from "../sql-files.js";
 import { toolVersion } from "../version.js";
 
@@ -92,5 +93,24 @@ export async function withRunLock<T>(
   } finally {
     // Ending the session releases the lock.
     await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * How commands that change things run: under the control database's run lock, with two-stage
+ * SIGINT/SIGTERM handling whose stop request the phases check at their safe points.
+ */
+export async function guarded<T>(
+  context: { config: { controlDb: PostgresTarget; timeouts: Timeouts }; logger: Logger },
+  command: string,
+  work: (stop: StopRequest) => Promise<T>,
+): Promise<T> {
+  const stop = installStopHandlers(context.logger);
+  try {
+    return await withRunLock(context.config.controlDb, context.config.timeouts, command, context.logger, () =>
+      work(stop),
+    );
+  } finally {
+    stop.dispose();
   }
 }

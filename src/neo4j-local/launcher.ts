@@ -9,6 +9,7 @@ import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readdi
 import { homedir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import type { Neo4jTarget } from "../config.js";
 import { PrerequisiteError, TargetError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { killOnForcedExit } from "../signals.js";
@@ -231,4 +232,14 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
       return stopping;
     },
   };
+}
+
+/** The local engine's default store: inside the project, ignored by git. */
+export const defaultLocalHome = path.join(process.cwd(), ".neo4j");
+
+/** The port NEO4J_URI points at, when it points at this machine; the local engine listens there. */
+export function localPortOf(target: Neo4jTarget): number | undefined {
+  const match = /^(?:neo4j|bolt):\/\/(localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?\/?$/i.exec(target.uri);
+  if (match === null) return undefined;
+  return match[2] === undefined ? 7687 : Number(match[2]);
 }

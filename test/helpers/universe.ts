@@ -21,7 +21,7 @@ import {
   testServer,
   uniqueName,
 } from "./postgres.js";
-import { initControlDb } from "../../src/commands/init.js";
+import { initControlDb } from "../../src/control/migrate.js";
 
 export interface TestUniverse {
   prefix: string;
