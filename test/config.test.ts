@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { loadConfig, settings } from "../src/config.js";
@@ -48,6 +48,23 @@ describe("configuration", () => {
       "/var/lib/c360/scripts",
     );
     assert.equal(loadConfig({ env: { C360_OUTPUT_DIR: "out" }, cwd }).outputDir, path.join(cwd, "out"));
+  });
+
+  it("writes scripts into the checkout's generated/ when run from inside it, and nowhere else", () => {
+    // The suite runs from a git checkout (a clone, in CI): the Quick start's case.
+    assert.ok(existsSync(path.join(projectRoot, ".git")));
+    const generated = path.join(projectRoot, "generated");
+    for (const cwd of [projectRoot, path.join(projectRoot, "src", "sync")])
+      assert.equal(loadConfig({ env: { HOME: "/home/ops" }, cwd }).outputDir, generated, cwd);
+    // Cron's working directory, and a sibling whose name merely starts like the checkout's.
+    for (const cwd of ["/", `${projectRoot}-other`])
+      assert.equal(
+        loadConfig({ env: { HOME: "/home/ops" }, cwd }).outputDir,
+        "/home/ops/.local/share/c360/scripts",
+        cwd,
+      );
+    // git keeps the folder and ignores what is written into it.
+    assert.equal(readFileSync(path.join(generated, ".gitignore"), "utf8"), "*\n!.gitignore\n");
   });
 
   it("documents every setting in .env.example and the README", () => {

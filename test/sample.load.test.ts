@@ -235,6 +235,16 @@ describe("c360 sample load", () => {
     );
   });
 
+  it("refuses names PostgreSQL would cut short, before creating anything", async () => {
+    // Cut at 63 bytes, the streaming and support databases would be one and the same.
+    const long = `${prefix}${"x".repeat(62 - prefix.length)}`;
+    const result = await runCli(["sample", "load", "--prefix", long], { env: controlDbEnv(`${prefix}c`) });
+    assert.equal(result.code, ExitCode.config, result.stderr);
+    assert.match(result.stderr, /database name \S+streaming_db is longer than PostgreSQL's 63 bytes/);
+    assert.match(result.stderr, /Nothing was created/);
+    assert.deepEqual((await databaseNames(prefix)).sort(), [control, profiles, streaming, support].sort());
+  });
+
   it("recreates everything with --force", async () => {
     const result = await runCli(["sample", "load", "--prefix", prefix, "--force"], { env });
     assert.equal(result.code, 0, result.stderr);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { PostgresTarget } from "../config.js";
-import { ControlDbError, RefusedError, SourceError, messageOf } from "../errors.js";
+import { ConfigError, ControlDbError, RefusedError, SourceError, messageOf } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { migrateControlDb } from "../control/migrate.js";
 import {
@@ -83,6 +83,7 @@ export async function loadSample(options: LoadSampleOptions): Promise<LoadSample
   const prefix = options.databasePrefix ?? "";
   const sources = manifest.sources.map((source) => ({ ...source, database: prefix + source.database }));
   const allDatabases = [options.controlDb.database, ...sources.map((s) => s.database)];
+  refuseLongNames(allDatabases);
   const maintenance = onDatabase(options.controlDb, "postgres");
   const { logger } = options;
 
@@ -101,13 +102,16 @@ export async function loadSample(options: LoadSampleOptions): Promise<LoadSample
       logger.warn({ database: name }, "dropping existing database (--force)");
       await admin.query(`DROP DATABASE ${quoteIdent(name)} WITH (FORCE)`);
     }
-    for (const name of allDatabases) {
-      await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
-      created.push(name);
-    }
   });
 
+  // All or nothing from the first CREATE on: a failure drops every database this load created.
   try {
+    await withClient(maintenance, controlError, async (admin) => {
+      for (const name of allDatabases) {
+        await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
+        created.push(name);
+      }
+    });
     const loaded: SampleDatabase[] = [];
     for (const source of sources) {
       const target = onDatabase(options.controlDb, source.database);
@@ -157,6 +161,19 @@ export async function loadSample(options: LoadSampleOptions): Promise<LoadSample
     });
     throw error;
   }
+}
+
+/** PostgreSQL's longest identifier, in bytes: it cuts a longer name short, without an error. */
+const maxIdentifierBytes = 63;
+
+/** Refuses names PostgreSQL would cut short: two of them could become one database. */
+function refuseLongNames(names: readonly string[]): void {
+  const long = names.filter((name) => Buffer.byteLength(name) > maxIdentifierBytes);
+  if (long.length > 0)
+    throw new ConfigError(
+      long.map((name) => `database name ${name} is longer than PostgreSQL's ${maxIdentifierBytes} bytes`),
+      { hint: "Use a shorter --prefix (or ETL_DB_NAME). Nothing was created." },
+    );
 }
 
 /** Runs one of the sample's SQL files; a failure is reported as the kind of database it ran in. */

@@ -2,7 +2,7 @@
  * The literal grammar of c360's scripts: the one place where data becomes Cypher text, and where
  * Cypher text becomes data again.
  *
- * Source values arrive as PostgreSQL's text output (see src/extract/session.sql for the session
+ * Source values arrive as PostgreSQL's text output (see sql/source/session.sql for the session
  * settings that pin that format down) and leave as Cypher literals. Nothing else in c360 builds a
  * literal from data, and no data can end a string, end a statement or open a comment: every
  * character that could (quotes, backslash, line breaks of any kind, control characters), plus
