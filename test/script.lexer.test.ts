@@ -6,6 +6,7 @@ import {
   codeOf,
   codeTokens,
   isAutoCommit,
+  maxScriptStatementLength,
   splitStatements,
   type SplitterOptions,
   type Statement,
@@ -346,6 +347,14 @@ describe("CypherSplitter", () => {
       }
     }
     assert.equal(failedAt, 20);
+  });
+
+  it("holds every reader to one limit unless told: an online load's, a bulk import's, a scan's", () => {
+    const splitter = new CypherSplitter();
+    const comment = `// ${"x".repeat(maxScriptStatementLength - 4)}\n`;
+    assert.deepEqual(splitter.push(comment), []);
+    const error = syntaxErrorOf(() => splitter.push("RETURN 1;"));
+    assert.match(error.message, new RegExp(`is longer than ${maxScriptStatementLength} characters`));
   });
 
   it("accepts a statement exactly at maxStatementLength", () => {

@@ -41,7 +41,7 @@ import { readScriptKind, readStatements, type ScriptKind } from "../script/forma
 import type { Statement } from "../script/lexer.js";
 import { relationshipTypeOf } from "../script/sync.js";
 import { assertGraphUnchanged } from "../sync/check.js";
-import { maxScriptStatementLength, ScriptSyntaxError } from "../script/lexer.js";
+import { ScriptSyntaxError } from "../script/lexer.js";
 import { BulkStopped, bulkLoad, type BulkSectionTiming, type BulkTarget } from "./bulk/bulk.js";
 
 export interface LoadProgress {
@@ -94,8 +94,6 @@ export interface TypeCounts {
   deleted: number;
 }
 
-const maxStatementLength = maxScriptStatementLength;
-
 interface ScannedScript {
   path: string;
   sha256: string;
@@ -132,8 +130,7 @@ export async function scanScript(file: string): Promise<ScannedScript> {
     }
   }
   try {
-    for await (const statement of readStatements(bytes(), { maxStatementLength, name: file }))
-      statements = statement.index;
+    for await (const statement of readStatements(bytes(), { name: file })) statements = statement.index;
   } catch (error) {
     if (error instanceof C360Error) throw error;
     if (error instanceof ScriptSyntaxError) {
@@ -435,28 +432,24 @@ async function loadOnline(
     // The file is hashed again as it executes: content that changes under a running load is caught.
     const reread = rereadScript(script);
     let lastCommitAt = Date.now();
-    const result = await executeStatements(
-      driver,
-      readStatements(reread.chunks, { maxStatementLength, name: script.path }),
-      {
-        database: options.neo4j.database,
-        startAfter: resumedAfter,
-        transactionTimeoutMs: timeouts.statementMs,
-        rowsPerTransaction: options.rowsPerTransaction,
-        shouldStop: () => options.stop?.requested === true,
-        onSection: sectionLogger(state, logger),
-        onWritten: countByType(state),
-        onRows: options.onRows,
-        onCommit: async (index, soFar) => {
-          logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
-          lastCommitAt = Date.now();
-          state.lastComplete = index;
-          state.touchedGraph = true;
-          await recordCheckpoint(control, state.runId as number, index, soFar);
-          options.progress?.statementDone(index, script.statements, soFar);
-        },
+    const result = await executeStatements(driver, readStatements(reread.chunks, { name: script.path }), {
+      database: options.neo4j.database,
+      startAfter: resumedAfter,
+      transactionTimeoutMs: timeouts.statementMs,
+      rowsPerTransaction: options.rowsPerTransaction,
+      shouldStop: () => options.stop?.requested === true,
+      onSection: sectionLogger(state, logger),
+      onWritten: countByType(state),
+      onRows: options.onRows,
+      onCommit: async (index, soFar) => {
+        logger.debug({ statement: index, ms: Date.now() - lastCommitAt }, "committed");
+        lastCommitAt = Date.now();
+        state.lastComplete = index;
+        state.touchedGraph = true;
+        await recordCheckpoint(control, state.runId as number, index, soFar);
+        options.progress?.statementDone(index, script.statements, soFar);
       },
-    );
+    });
     reread.verify();
     if (state.kind.kind === "full" && resumedAfter === 0)
       await warnOfEmptyTypes(driver, options.neo4j.database, state, logger);
@@ -518,7 +511,7 @@ export async function loadScript(options: LoadOptions): Promise<LoadResult> {
       timeouts: options.timeouts,
     }),
   );
-  const kind = await readScriptKind(script.path, { maxStatementLength });
+  const kind = await readScriptKind(script.path);
   refuseSyncContradictions(options, kind, script.path);
   const state: LoadState = {
     kind,

@@ -4,7 +4,7 @@
  * driver themselves (the bulk load's staging engine, the demo's probe) close it in their own `finally`.
  */
 import neo4j, { type Driver } from "neo4j-driver";
-import type { Neo4jTarget, Timeouts } from "../config.js";
+import { defaultTimeouts, type Neo4jTarget, type Timeouts } from "../config.js";
 import { TargetError, messageOf } from "../errors.js";
 
 export function createDriver(target: Neo4jTarget, options: { connectTimeoutMs?: number } = {}): Driver {
@@ -13,8 +13,8 @@ export function createDriver(target: Neo4jTarget, options: { connectTimeoutMs?: 
   return neo4j.driver(target.uri, auth, {
     // Integers come back as BigInt: exact beyond 2^53, never silently rounded.
     useBigInt: true,
-    connectionTimeout: options.connectTimeoutMs ?? 15_000,
-    connectionAcquisitionTimeout: Math.max(60_000, options.connectTimeoutMs ?? 15_000),
+    connectionTimeout: options.connectTimeoutMs ?? defaultTimeouts.connectMs,
+    connectionAcquisitionTimeout: Math.max(60_000, options.connectTimeoutMs ?? defaultTimeouts.connectMs),
     userAgent: "c360",
   });
 }

@@ -34,8 +34,9 @@ export function leadingCommentsOf(statement: Pick<Statement, "text" | "codeStart
 }
 
 /**
- * The longest statement `c360 load` accepts (in UTF-16 units). Generate keeps its statements far
- * below it; anything longer means the file is not a Cypher script (or a string never closes).
+ * The longest statement a script may hold (in UTF-16 units), for every reader: an online load, a
+ * bulk import, the scan before either. Generate keeps its statements far below it; anything
+ * longer means the file is not a Cypher script (or a string never closes).
  */
 export const maxScriptStatementLength = 64 * 1024 * 1024;
 
@@ -86,7 +87,7 @@ export class CypherSplitter {
   private readonly maxLength: number;
 
   constructor(options: SplitterOptions = {}) {
-    this.maxLength = options.maxStatementLength ?? 256 * 1024 * 1024;
+    this.maxLength = options.maxStatementLength ?? maxScriptStatementLength;
   }
 
   /** Feeds a chunk of text; returns the statements it completed. */

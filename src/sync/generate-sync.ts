@@ -3,6 +3,7 @@
  * against the live graph (src/sync/compare.ts), written as a reviewable script like a full one
  * (src/sync/write.ts), its header saying what it changes and against which graph state.
  */
+import { defaultTimeouts } from "../config.js";
 import { withDriver } from "../neo4j/driver.js";
 import { AbortedError, RefusedError } from "../errors.js";
 import { qualifiedTable, type ExportPlan, type PlannedSource, type TablePlan } from "../metadata/plan.js";
@@ -102,7 +103,7 @@ export async function generateSync(options: SyncOptions): Promise<SyncResult | "
     const plan = await planExport(control, options);
     await checkDrift(control, runId, plan, driftOptions(options, false));
     await markRetired(control, plan, options.logger);
-    return await withDriver(options.neo4j, options.timeouts ?? { connectMs: 15_000 }, async (driver) => {
+    return await withDriver(options.neo4j, options.timeouts ?? defaultTimeouts, async (driver) => {
       const state = await readGraphState(driver, options.neo4j.database, plan);
       if (holdsNothingOfC360(state)) {
         // The full load that follows keeps its own row; this one did nothing.

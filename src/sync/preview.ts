@@ -6,6 +6,7 @@
  * transaction that is always rolled back: its counters are what the run's will be, and nothing
  * is committed. Nothing is written to the control database either.
  */
+import { defaultTimeouts } from "../config.js";
 import { lastCompletedRun } from "../control/run-log.js";
 import { markRetired } from "../control/ownership.js";
 import neo4j, { type Driver, type Transaction } from "neo4j-driver";
@@ -165,7 +166,7 @@ export async function previewSync(options: PreviewOptions): Promise<SyncPreview>
   try {
     const plan = await planExport(control, options);
     await markRetired(control, plan, options.logger);
-    return await withDriver(options.neo4j, options.timeouts ?? { connectMs: 15_000 }, async (driver) => {
+    return await withDriver(options.neo4j, options.timeouts ?? defaultTimeouts, async (driver) => {
       const state = await readGraphState(driver, options.neo4j.database, plan);
       await openSnapshots(plan, control, sources, options.timeouts, false);
       const rowCounts = await countTables(plan, sources);
