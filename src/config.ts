@@ -226,8 +226,8 @@ const runsFromCheckout = existsSync(path.join(projectRoot, ".git"));
  */
 export function defaultOutputDir(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
   const inside = path.relative(projectRoot, path.resolve(cwd));
-  if (runsFromCheckout && !inside.startsWith("..") && !path.isAbsolute(inside))
-    return path.join(projectRoot, "generated");
+  const outside = inside === ".." || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
+  if (runsFromCheckout && !outside) return path.join(projectRoot, "generated");
   const data = env.XDG_DATA_HOME ?? path.join(env.HOME ?? homedir(), ".local", "share");
   return path.join(data, "c360", "scripts");
 }

@@ -54,7 +54,7 @@ describe("configuration", () => {
     // The suite runs from a git checkout (a clone, in CI): the Quick start's case.
     assert.ok(existsSync(path.join(projectRoot, ".git")));
     const generated = path.join(projectRoot, "generated");
-    for (const cwd of [projectRoot, path.join(projectRoot, "src", "sync")])
+    for (const cwd of [projectRoot, path.join(projectRoot, "src", "sync"), path.join(projectRoot, "..notes")])
       assert.equal(loadConfig({ env: { HOME: "/home/ops" }, cwd }).outputDir, generated, cwd);
     // Cron's working directory, and a sibling whose name merely starts like the checkout's.
     for (const cwd of ["/", `${projectRoot}-other`])

@@ -10,7 +10,8 @@ import { RefusedError } from "../errors.js";
 import { generateSync } from "../sync/generate-sync.js";
 import { guarded } from "../control/run-lock.js";
 import { contextFrom } from "./context.js";
-import { parseBatchSize, progressReporter } from "./options.js";
+import { parseBatchSize } from "./options.js";
+import { progressReporter } from "../run/progress.js";
 
 export function formatPlan(plan: ExportPlan): string {
   const lines: string[] = [];

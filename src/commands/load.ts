@@ -8,7 +8,8 @@ import { formatTable, jsonValue } from "../query/queries.js";
 import type { Statement } from "../script/lexer.js";
 import { guarded } from "../control/run-lock.js";
 import { contextFrom } from "./context.js";
-import { addBulkOptions, bulkTarget, loadProgressReporter, type BulkFlags } from "./options.js";
+import { addBulkOptions, bulkTarget, type BulkFlags } from "./options.js";
+import { loadProgressReporter } from "../run/progress.js";
 
 /**
  * The rows a hand-written statement returned, on stdout as it runs: a titled table on a terminal,

@@ -1,17 +1,11 @@
 /**
- * What more than one command shares: the flags `load` and `run` take for --bulk, the
- * --batch-size of `generate` and `run`, and the progress they show (redrawn on a terminal,
- * logged otherwise). Not a command: commands import this, never each other.
+ * What more than one command shares: the flags `load` and `run` take for --bulk, and the
+ * --batch-size of `generate` and `run`. Not a command: commands import this, never each other.
  */
 import path from "node:path";
 import { Option, type Command } from "commander";
-import type { GenerateProgress } from "../generate/generate.js";
 import type { BulkTarget } from "../load/bulk/bulk.js";
-import type { LoadProgress } from "../load/load.js";
-import type { Logger } from "../logger.js";
-import { qualifiedTable, type TablePlan } from "../metadata/plan.js";
 import { defaultLocalHome } from "../neo4j-local/launcher.js";
-import { LiveLine, stderrLine } from "../terminal.js";
 
 /** The --batch-size flag as a number, or NaN when it is not a whole number from 1 to 100000. */
 export function parseBatchSize(command: Command, text: string): number {
@@ -50,63 +44,4 @@ export function bulkTarget(flags: BulkFlags): BulkTarget | undefined {
   return flags.bulk === true
     ? { home: path.resolve(flags.neo4jHome), heap: flags.heap, pageCache: flags.pageCache }
     : undefined;
-}
-
-/** Statements done of total and entities per second: redrawn on a terminal, logged otherwise. */
-export function loadProgressReporter(
-  logger: Logger,
-  stream: NodeJS.WriteStream = process.stderr,
-): LoadProgress {
-  const started = Date.now();
-  let lastLog = 0;
-  const live = stream === process.stderr ? stderrLine : new LiveLine(stream);
-  return {
-    statementDone(done, total, counters) {
-      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-      const entities = counters.nodesCreated + counters.relationshipsCreated;
-      const rate = Math.round(entities / seconds);
-      if (stream.isTTY === true) {
-        const text =
-          `  statements ${done}/${total}  nodes ${counters.nodesCreated.toLocaleString("en")}  ` +
-          `relationships ${counters.relationshipsCreated.toLocaleString("en")}  ${rate.toLocaleString("en")} entities/s`;
-        if (done === total) live.finish(text);
-        else live.update(text);
-      } else if (Date.now() - lastLog > 5000 || done === total) {
-        lastLog = Date.now();
-        logger.info({ ...counters, statements: done, total, entitiesPerSecond: rate }, "loading");
-      }
-    },
-  };
-}
-
-/** Live per-table progress on a terminal; log lines otherwise. */
-export function progressReporter(
-  logger: Logger,
-  stream: NodeJS.WriteStream = process.stderr,
-): GenerateProgress {
-  const name = (table: TablePlan) => `${table.source.sourceName}.${qualifiedTable(table)} -> :${table.label}`;
-  if (stream.isTTY !== true) {
-    return {
-      tableStarted: (table, total) => logger.info({ table: name(table), rows: total }, "extracting"),
-      tableProgress: (table, rows, total) => logger.info({ table: name(table), rows, total }, "extracting"),
-      tableFinished: (table, rows, error) =>
-        error === undefined
-          ? logger.info({ table: name(table), rows }, "extracted")
-          : logger.error({ table: name(table), rows, err: error }, "extraction failed"),
-    };
-  }
-  const live = stream === process.stderr ? stderrLine : new LiveLine(stream);
-  const line = (table: TablePlan, text: string) => `  ${name(table)}  ${text}`;
-  return {
-    tableStarted: (table, total) => live.update(line(table, `0 / ${total.toLocaleString("en")} rows`)),
-    tableProgress: (table, rows, total) =>
-      live.update(line(table, `${rows.toLocaleString("en")} / ${total.toLocaleString("en")} rows`)),
-    tableFinished: (table, rows, error) =>
-      live.finish(
-        line(
-          table,
-          error === undefined ? `${rows.toLocaleString("en")} rows` : `FAILED after ${rows} rows: ${error}`,
-        ),
-      ),
-  };
 }

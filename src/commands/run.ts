@@ -8,14 +8,8 @@ import { runPipeline } from "../run/pipeline.js";
 import { runSummary } from "../run/summary.js";
 import { guarded } from "../control/run-lock.js";
 import { contextFrom } from "./context.js";
-import {
-  addBulkOptions,
-  bulkTarget,
-  loadProgressReporter,
-  parseBatchSize,
-  progressReporter,
-  type BulkFlags,
-} from "./options.js";
+import { addBulkOptions, bulkTarget, parseBatchSize, type BulkFlags } from "./options.js";
+import { loadProgressReporter, progressReporter } from "../run/progress.js";
 
 export function registerRun(program: Command): void {
   const run = program

@@ -23,6 +23,7 @@ import { quoteName } from "../script/literals.js";
 import { runProperty } from "../script/provenance.js";
 import { sqlFile } from "../sql-files.js";
 import { runPipeline } from "./pipeline.js";
+import { loadProgressReporter, progressReporter } from "./progress.js";
 import { totalsTable } from "./summary.js";
 
 const postgresHint =
@@ -174,6 +175,8 @@ export async function runDemo(
         logger,
         clear: true,
         stop,
+        generateProgress: progressReporter(logger),
+        loadProgress: loadProgressReporter(logger),
       });
       out(
         `ran the job: ${result.script?.path} (${result.script?.statementCount} statements) loaded with --clear: ` +

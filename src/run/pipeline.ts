@@ -112,18 +112,26 @@ async function loadAsPartOf(options: RunOptions, script: WrittenScript, runId: n
   }
 }
 
-/** Generate a full script, then load it: --clear and --bulk rebuild, and a first load starts here. */
-async function fullRun(options: RunOptions): Promise<RunResult> {
-  const { config, logger } = options;
-  const generated = await generate({
+/** What a run's generate phase takes, full or sync. */
+function generateOptions(options: RunOptions) {
+  const { config } = options;
+  return {
     ...phaseSettings(config),
     outputDir: outputDirOf(config, options.outputDir),
     batchSize: options.batchSize,
-    logger,
+    logger: options.logger,
     command: "run",
-    progress: options.generateProgress,
     stop: options.stop,
     acceptDrift: options.acceptDrift,
+  };
+}
+
+/** Generate a full script, then load it: --clear and --bulk rebuild, and a first load starts here. */
+async function fullRun(options: RunOptions): Promise<RunResult> {
+  const { config } = options;
+  const generated = await generate({
+    ...generateOptions(options),
+    progress: options.generateProgress,
     // An online load needs Neo4j at the end: find out before the extract, not after it.
     preflight: options.bulk === undefined ? () => assertWritable(config.neo4j, config.timeouts) : undefined,
   });
@@ -164,18 +172,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
 }
 
 async function runJob(options: RunOptions): Promise<RunResult> {
-  const { config, logger } = options;
+  const { logger } = options;
   if (options.clear === true || options.bulk !== undefined) return fullRun(options);
-  const synced = await generateSync({
-    ...phaseSettings(config),
-    outputDir: outputDirOf(config, options.outputDir),
-    batchSize: options.batchSize,
-    logger,
-    command: "run",
-    stop: options.stop,
-    allowDeletes: options.allowDeletes,
-    acceptDrift: options.acceptDrift,
-  });
+  const synced = await generateSync({ ...generateOptions(options), allowDeletes: options.allowDeletes });
   if (synced === "empty graph") {
     logger.info("the graph holds nothing c360 wrote for these mappings: a full load");
     return fullRun(options);

@@ -38,6 +38,8 @@ export class RowEncoder {
   private readonly keys: string[];
   /** The entry every row of the run carries: the run that wrote it. */
   private readonly runEntry: string;
+  /** What the table's statements set: the same for every statement of the run. */
+  private readonly owned: string[];
 
   constructor(
     private readonly table: TablePlan,
@@ -45,6 +47,7 @@ export class RowEncoder {
   ) {
     this.keys = rowKeys([...table.columns.map((column) => column.name), hashProperty]);
     this.runEntry = `${rowKeys([runProperty])[0] as string}${encodeValue("integer", String(runId))}`;
+    this.owned = ownedProperties(table);
   }
 
   /**
@@ -72,6 +75,6 @@ export class RowEncoder {
   /** A node statement of rows this encoder wrote. */
   statement(rowLiterals: readonly string[]): string {
     const { table } = this;
-    return nodeBatchStatement(table.label, table.keyColumns, ownedProperties(table), rowLiterals);
+    return nodeBatchStatement(table.label, table.keyColumns, this.owned, rowLiterals);
   }
 }
