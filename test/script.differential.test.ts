@@ -166,6 +166,18 @@ describe("the differential test: c360's fast paths against Neo4j's own reading",
     assert.equal((outcome as { error?: unknown }).error, undefined);
   });
 
+  it("loads a format 2 script as its text says, to the same graph a format 3 one gives", async () => {
+    const current = await differential("generated", generated);
+    const older = generated
+      .replace("// c360 script format: 3\n", "// c360 script format: 2\n")
+      .replace(/\nSET n \+= row \{[^\n]*\};\n/g, "\nSET n = row;\n");
+    assert.notEqual(older, generated);
+    assert.doesNotMatch(older, /SET n \+= row/);
+    const outcome = await differential("format 2", older);
+    assert.equal(outcome.kind, "loaded");
+    assert.equal((outcome as { snapshot: string }).snapshot, (current as { snapshot: string }).snapshot);
+  });
+
   it("runs code after a comment that a lone CR ends, as Neo4j does", async () => {
     const texts = statements(reduced);
     const outcome = await differential("lone CR", `${join(texts)}CREATE (:A);\n// note\rCREATE (:Hidden);\n`);
